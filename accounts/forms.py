@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, UserChangeForm, UserCreationForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from accounts import services
+from accounts.models import User
+
+
+class ServiceFormMixin:
+    """Turns a service's ValidationError into form errors."""
+
+    def add_service_error(self, exc: ValidationError) -> None:
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.error_dict.items():
+                self.add_error(field if field in self.fields else None, errors)  # type: ignore[attr-defined]
+        else:
+            self.add_error(None, exc)  # type: ignore[attr-defined]
+
+
+class SignUpForm(ServiceFormMixin, forms.Form):
+    email = forms.EmailField(label=_("Email"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    name = forms.CharField(label=_("Name"), max_length=150, required=False)
+    password = forms.CharField(
+        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password_again = forms.CharField(
+        label=_("Password (again)"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("password") and data.get("password") != data.get("password_again"):
+            self.add_error("password_again", _("The two passwords do not match."))
+        return data
+
+    def save(self, *, language: str) -> User | None:
+        try:
+            return services.user_create(
+                email=self.cleaned_data["email"],
+                password=self.cleaned_data["password"],
+                name=self.cleaned_data["name"],
+                language=language,
+            )
+        except ValidationError as exc:
+            self.add_service_error(exc)
+            return None
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    username = forms.EmailField(label=_("Email"), widget=forms.EmailInput(attrs={"autofocus": True}))
+
+
+class ProfileForm(ServiceFormMixin, forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=150, required=False)
+    language = forms.ChoiceField(label=_("Language"), choices=User._meta.get_field("language").choices)
+
+    def save(self, *, user: User) -> User | None:
+        try:
+            return services.user_update(
+                user=user, name=self.cleaned_data["name"], language=self.cleaned_data["language"]
+            )
+        except ValidationError as exc:
+            self.add_service_error(exc)
+            return None
+
+
+class AdminUserCreationForm(UserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email", "name")
+
+
+class AdminUserChangeForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"

@@ -1,0 +1,17 @@
+"""Actors of the accounts app: thin, taking ids (or nothing), calling a service."""
+
+from __future__ import annotations
+
+import logging
+
+import dramatiq
+
+logger = logging.getLogger(__name__)
+
+
+@dramatiq.actor(queue_name="maintenance", max_retries=3, time_limit=60_000)
+def flush_expired_tokens() -> None:
+    from accounts.services import tokens_flush_expired
+
+    deleted = tokens_flush_expired()
+    logger.info("Flushed %d expired refresh tokens", deleted)

