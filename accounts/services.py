@@ -19,7 +19,9 @@ LANGUAGE_CODES = {code for code, _name in User._meta.get_field("language").choic
 
 def _validate_language(language: str) -> None:
     if language not in LANGUAGE_CODES:
-        raise ValidationError({"language": _("Choose one of: %(codes)s.") % {"codes": ", ".join(sorted(LANGUAGE_CODES))}})
+        raise ValidationError(
+            {"language": _("Choose one of: %(codes)s.") % {"codes": ", ".join(sorted(LANGUAGE_CODES))}}
+        )
 
 
 @transaction.atomic

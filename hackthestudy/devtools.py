@@ -104,9 +104,8 @@ def redis_url_for(purpose: str) -> Iterator[str]:
         yield LOCAL_REDIS_URL.rsplit("/", 1)[0] + "/15"
         return
     if purpose == "test":
-        with tempfile.TemporaryDirectory(prefix="hts-redis-") as data_dir:
-            with private_redis(Path(data_dir)) as url:
-                yield url
+        with tempfile.TemporaryDirectory(prefix="hts-redis-") as data_dir, private_redis(Path(data_dir)) as url:
+            yield url
         return
     with private_redis(RUN_DIR / "redis") as url:
         yield url

@@ -43,9 +43,8 @@ def _first_code(codes: Any) -> str:
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     exc = _as_api_exception(exc)
     response = exception_handler(exc, context)
-    if response is None:
+    if response is None or not isinstance(exc, exceptions.APIException):
         return None  # unhandled: Django's handler500 answers with the same shape
-    assert isinstance(exc, exceptions.APIException)
     if isinstance(exc, exceptions.ValidationError):
         fields = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
         response.data = error_body("validation_error", _("Some fields are not valid."), fields)

@@ -55,7 +55,7 @@ class WorkerHeartbeatMiddleware(Middleware):
             self.server.server_close()
         try:
             heartbeat_remove(self.identity)
-        except Exception:  # noqa: BLE001 - shutting down anyway
+        except Exception:
             logger.warning("Could not remove the worker heartbeat", exc_info=True)
 
     def _beat_forever(self) -> None:
@@ -64,7 +64,7 @@ class WorkerHeartbeatMiddleware(Middleware):
         while not self.stop.is_set():
             try:
                 heartbeat_write(self.identity)
-            except Exception:  # noqa: BLE001 - Redis may be down; keep beating
+            except Exception:
                 logger.warning("Could not write the worker heartbeat", exc_info=True)
             if self.server is None:
                 self.server = _serve_health(self.identity)
@@ -116,7 +116,7 @@ def _serve_health(identity: dict[str, Any]) -> ThreadingHTTPServer | None:
     from django.conf import settings
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        def do_GET(self) -> None:
             status, body = worker_health(identity) if self.path.rstrip("/") in ("", "/health") else (404, {})
             payload = json.dumps(body).encode()
             self.send_response(status)

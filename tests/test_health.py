@@ -25,7 +25,9 @@ def test_liveness_answers_whatever_the_host_header(client, path):
 
 @pytest.mark.parametrize("path", ["/health", "/api/v1/health"])
 def test_readiness_reports_each_dependency(client, path):
-    get_redis().hset(HEARTBEATS_KEY, "host:1", json.dumps({"host": "host", "pid": 1, "queues": [], "last_seen": time.time()}))
+    get_redis().hset(
+        HEARTBEATS_KEY, "host:1", json.dumps({"host": "host", "pid": 1, "queues": [], "last_seen": time.time()})
+    )
     response = client.get(path, HTTP_HOST="10.244.3.17:8080")
     assert response.status_code == 200
     body = response.json()

@@ -46,7 +46,9 @@ class LogoutView(APIView):
     permission_classes = [permissions.AllowAny]
     authentication_classes: list = []
 
-    @extend_schema(request=LogoutSerializer, responses={204: None, 400: OpenApiResponse(ErrorSerializer)}, tags=["auth"])
+    @extend_schema(
+        request=LogoutSerializer, responses={204: None, 400: OpenApiResponse(ErrorSerializer)}, tags=["auth"]
+    )
     def post(self, request: Request) -> Response:
         serializer = LogoutSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

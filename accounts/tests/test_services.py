@@ -55,8 +55,11 @@ def test_it_updates_name_and_language_and_refuses_unknown_languages():
 def test_flushing_tokens_deletes_only_expired_ones():
     user = UserFactory()
     now = timezone.now()
-    for jti, expires in (("old-1", now - timedelta(days=1)), ("old-2", now - timedelta(seconds=1)),
-                         ("live", now + timedelta(days=1))):
+    for jti, expires in (
+        ("old-1", now - timedelta(days=1)),
+        ("old-2", now - timedelta(seconds=1)),
+        ("live", now + timedelta(days=1)),
+    ):
         OutstandingToken.objects.create(user=user, jti=jti, token=jti, expires_at=expires)
     assert services.tokens_flush_expired() == 2
     assert list(OutstandingToken.objects.values_list("jti", flat=True)) == ["live"]

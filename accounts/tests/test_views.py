@@ -82,7 +82,11 @@ def test_password_change(client: Client):
     client.force_login(user)
     response = client.post(
         "/accounts/password/",
-        {"old_password": PASSWORD, "new_password1": "a new long passphrase 7", "new_password2": "a new long passphrase 7"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a new long passphrase 7",
+            "new_password2": "a new long passphrase 7",
+        },
         follow=True,
     )
     assert response.status_code == 200

@@ -163,8 +163,13 @@ def test_an_unhandled_error_is_500_json(auth_client):
 
 def test_the_schema_documents_the_endpoints_and_the_jwt_scheme(api_client):
     schema = api_client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
-    for path in ("/api/v1/auth/register/", "/api/v1/auth/token/", "/api/v1/auth/token/refresh/",
-                 "/api/v1/auth/logout/", "/api/v1/me/"):
+    for path in (
+        "/api/v1/auth/register/",
+        "/api/v1/auth/token/",
+        "/api/v1/auth/token/refresh/",
+        "/api/v1/auth/logout/",
+        "/api/v1/me/",
+    ):
         assert path in schema["paths"], path
     scheme = schema["components"]["securitySchemes"]["jwtAuth"]
     assert (scheme["type"], scheme["scheme"]) == ("http", "bearer")
@@ -182,9 +187,7 @@ def test_swagger_ui_is_served_without_a_cdn(api_client):
 @override_settings(CORS_ALLOWED_ORIGINS=["https://app.example.org"])
 def test_cors_is_granted_only_to_configured_origins(api_client):
     def preflight(origin: str):
-        return api_client.options(
-            "/api/v1/auth/token/", HTTP_ORIGIN=origin, HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST"
-        )
+        return api_client.options("/api/v1/auth/token/", HTTP_ORIGIN=origin, HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST")
 
     assert preflight("https://app.example.org")["Access-Control-Allow-Origin"] == "https://app.example.org"
     assert "Access-Control-Allow-Origin" not in preflight("https://evil.example.com")
