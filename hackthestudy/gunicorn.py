@@ -12,7 +12,7 @@ forwarded_allow_ips = "*"  # App Platform's proxy sets X-Forwarded-*; the contai
 accesslog = "-"
 errorlog = "-"
 _prefix = os.environ.get("LOG_PREFIX", "[API]")
-access_log_format = _prefix + ' %(h)s "%(r)s" %(s)s %(b)s %(M)sms [req:%({x-request-id}o)s]'
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms [req:%({x-request-id}o)s]'
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
