@@ -21,7 +21,7 @@ from django.utils import timezone
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
 from accounts.tasks import flush_expired_tokens
-from accounts.tests.factories import UserFactory
+from accounts.tests.factories import UserFactory, outstanding_tokens
 from hackthestudy.health import worker_heartbeats
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -92,12 +92,14 @@ def test_a_worker_process_runs_an_actor_and_reports_its_heartbeat(worker, client
     process, port, log_path = worker
     user = UserFactory()
     now = timezone.now()
-    for jti, expires in (
-        ("expired-a", now - timedelta(days=2)),
-        ("expired-b", now - timedelta(hours=1)),
-        ("valid", now + timedelta(days=7)),
-    ):
-        OutstandingToken.objects.create(user=user, jti=jti, token=jti, expires_at=expires)
+    outstanding_tokens(
+        user,
+        {
+            "expired-a": now - timedelta(days=2),
+            "expired-b": now - timedelta(hours=1),
+            "valid": now + timedelta(days=7),
+        },
+    )
 
     _status, health = wait_until(
         lambda: (result := get_json(f"http://127.0.0.1:{port}/health"))[0] == 200 and result,

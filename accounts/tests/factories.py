@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 import factory
+from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
 from accounts.models import User
 
@@ -19,3 +22,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     def _save(obj, create: bool, extracted: object, **kwargs: object) -> None:  # noqa: N805
         if create:
             obj.save()
+
+
+def outstanding_tokens(user: User, expiries: dict[str, datetime]) -> None:
+    """Refresh-token rows as simplejwt records them, one per jti, with the given expiry."""
+    for jti, expires_at in expiries.items():
+        OutstandingToken.objects.create(user=user, jti=jti, token=jti, expires_at=expires_at)

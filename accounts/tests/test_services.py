@@ -10,7 +10,7 @@ from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
 from accounts import services
 from accounts.models import User
-from accounts.tests.factories import UserFactory
+from accounts.tests.factories import UserFactory, outstanding_tokens
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "correct horse battery staple"
@@ -55,12 +55,14 @@ def test_it_updates_name_and_language_and_refuses_unknown_languages():
 def test_flushing_tokens_deletes_only_expired_ones():
     user = UserFactory()
     now = timezone.now()
-    for jti, expires in (
-        ("old-1", now - timedelta(days=1)),
-        ("old-2", now - timedelta(seconds=1)),
-        ("live", now + timedelta(days=1)),
-    ):
-        OutstandingToken.objects.create(user=user, jti=jti, token=jti, expires_at=expires)
+    outstanding_tokens(
+        user,
+        {
+            "old-1": now - timedelta(days=1),
+            "old-2": now - timedelta(seconds=1),
+            "live": now + timedelta(days=1),
+        },
+    )
     assert services.tokens_flush_expired() == 2
     assert list(OutstandingToken.objects.values_list("jti", flat=True)) == ["live"]
 
