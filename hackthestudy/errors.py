@@ -41,6 +41,11 @@ def _first_code(codes: Any) -> str:
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, DjangoValidationError) and hasattr(exc, "rejection_code"):
+        # A service refused input with its own code and status (413 too large, 415 wrong type, ...).
+        fields = as_serializer_error(exc)
+        message = next(iter(fields.get("file") or fields.get("non_field_errors") or [exc.messages[0]]))
+        return Response(error_body(exc.rejection_code, message, fields), status=exc.status_code)
     exc = _as_api_exception(exc)
     response = exception_handler(exc, context)
     if response is None or not isinstance(exc, exceptions.APIException):

@@ -187,7 +187,22 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# --- Uploads and extraction -------------------------------------------------------
 MAX_UPLOAD_MB = env.int("MAX_UPLOAD_MB", default=50)
+MAX_PAGES = env.int("MAX_PAGES", default=500)
+MAX_UPLOADS_PER_USER = env.int("MAX_UPLOADS_PER_USER", default=20)
+# The extraction child process: wall clock, CPU seconds and address space.
+EXTRACTION_TIMEOUT_SECONDS = env.int("EXTRACTION_TIMEOUT_SECONDS", default=120)
+EXTRACTION_MEMORY_MB = env.int("EXTRACTION_MEMORY_MB", default=1024)
+# DOCX/PPTX are ZIP files: refuse bombs before python-docx/python-pptx read them.
+ZIP_MAX_ENTRIES = env.int("ZIP_MAX_ENTRIES", default=5000)
+ZIP_MAX_UNCOMPRESSED_MB = env.int("ZIP_MAX_UNCOMPRESSED_MB", default=300)
+ZIP_MAX_RATIO = env.int("ZIP_MAX_RATIO", default=200)
+EXTRACTED_TEXT_TTL_SECONDS = env.int("EXTRACTED_TEXT_TTL_SECONDS", default=60 * 60 * 24)
+# Per-document caps of generated items.
+MAX_FLASHCARDS_PER_DOCUMENT = env.int("MAX_FLASHCARDS_PER_DOCUMENT", default=150)
+MAX_QUESTIONS_PER_DOCUMENT = env.int("MAX_QUESTIONS_PER_DOCUMENT", default=60)
 
 # --- Generation -------------------------------------------------------------
 OPENAI_API_KEY = env("OPENAI_API_KEY", default="")

@@ -1,0 +1,66 @@
+"""Study-material generation: one interface, several providers.
+
+A provider turns the extracted sections of a document into drafts; the services in
+learning/services.py check them (quality gates) and store them. `get_provider()` picks the
+OpenAI provider when OPENAI_API_KEY is set (a later issue) and the offline generator otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class SourceSection:
+    order: int
+    text: str
+    page: int | None = None
+    heading_path: str = ""
+    heading_level: int = 0
+
+
+@dataclass
+class FlashcardDraft:
+    kind: str  # "basic" or "cloze"
+    front: str
+    back: str
+    section_order: int
+    snippet: str
+
+
+@dataclass
+class QuestionDraft:
+    stem: str
+    options: list[str]
+    correct_index: int
+    explanation: str
+    section_order: int
+    snippet: str
+
+
+@dataclass
+class TopicDraft:
+    title: str
+    summary: str
+    level: int
+    first_section: int
+    last_section: int
+    pages: list[int] = field(default_factory=list)
+    key_terms: list[str] = field(default_factory=list)
+
+
+class Provider(Protocol):
+    name: str
+
+    def generate_flashcards(self, sections: list[SourceSection], language: str, limit: int) -> list[FlashcardDraft]: ...
+
+    def generate_questions(self, sections: list[SourceSection], language: str, limit: int) -> list[QuestionDraft]: ...
+
+    def extract_topics(self, sections: list[SourceSection], language: str) -> list[TopicDraft]: ...
+
+
+def get_provider() -> Provider:
+    from learning.generation.offline import OfflineProvider
+
+    return OfflineProvider()

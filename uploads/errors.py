@@ -1,0 +1,57 @@
+"""Why an upload was refused or failed: stable codes, messages in the reader's language."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+# Stored on the upload as error_code; translated when shown.
+FAILURE_MESSAGES = {
+    "pdf_encrypted": gettext_lazy("This PDF is password protected. Remove the password and upload it again."),
+    "pdf_no_text_layer": gettext_lazy(
+        "This PDF has no text layer (scanned?). Run it through OCR first, then upload it again."
+    ),
+    "pdf_unreadable": gettext_lazy("This file is not a readable PDF."),
+    "docx_unreadable": gettext_lazy("This file is not a readable Word document."),
+    "pptx_unreadable": gettext_lazy("This file is not a readable PowerPoint presentation."),
+    "no_readable_text": gettext_lazy("We found no readable text in this document."),
+    "zip_bomb": gettext_lazy(
+        "This document unpacks to far more data than a real document would, so we did not open it."
+    ),
+    "extraction_too_big": gettext_lazy("This document needs more memory to read than we allow."),
+    "extraction_timeout": gettext_lazy("Reading this document took too long."),
+    "extraction_crashed": gettext_lazy("The document reader crashed on this file."),
+    "too_many_pages": gettext_lazy("This document has too many pages."),
+    "generation_failed": gettext_lazy("Creating the study material failed. Please try again later."),
+    "processing_failed": gettext_lazy("Processing failed. Please try again later."),
+    "marked_failed": gettext_lazy("Processing was stopped by our staff."),
+}
+
+
+def error_message(code: str) -> str:
+    return str(FAILURE_MESSAGES.get(code, FAILURE_MESSAGES["processing_failed"]))
+
+
+class PermanentError(Exception):
+    """Bad input: retrying cannot help. Carries a code of FAILURE_MESSAGES."""
+
+    def __init__(self, code: str, detail: str = "") -> None:
+        super().__init__(f"{code}: {detail}" if detail else code)
+        self.code = code
+        self.detail = detail
+
+
+class UploadRejected(ValidationError):
+    """Refused at upload, nothing stored; the API answers with `status_code` and `code`."""
+
+    def __init__(self, message: str, *, code: str, status_code: int = 400) -> None:
+        super().__init__({"file": [ValidationError(message, code=code)]})
+        self.rejection_code = code
+        self.status_code = status_code
+
+
+def too_large(limit_mb: int) -> UploadRejected:
+    return UploadRejected(
+        _("The file is larger than %(limit)d MB.") % {"limit": limit_mb}, code="file_too_large", status_code=413
+    )

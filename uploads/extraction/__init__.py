@@ -1,0 +1,73 @@
+"""Text extraction, one module per format, run in a guarded child process (guard.py)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+MIN_TEXT_CHARS = 200
+PATH_SEPARATOR = " › "
+
+
+def join_path(parts: list[str]) -> str:
+    return PATH_SEPARATOR.join(parts)
+
+
+@dataclass
+class ExtractedSection:
+    text: str
+    page: int | None = None
+    heading_path: str = ""
+    heading_level: int = 0
+    paragraph_index: int | None = None
+
+
+@dataclass
+class ExtractedDocument:
+    sections: list[ExtractedSection] = field(default_factory=list)
+    page_count: int | None = None
+    title: str = ""
+    image_only_pages: int = 0
+
+    @property
+    def text_chars(self) -> int:
+        return sum(len(s.text) for s in self.sections)
+
+
+_SPACES = re.compile(r"[ \t\u00a0]+")
+_HYPHEN_BREAK = re.compile(r"(\w)-\n(\w)")
+
+
+def clean_text(text: str) -> str:
+    """NFKC (ligatures, odd spaces), joined hyphenated line breaks, single spaces, no control chars."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _HYPHEN_BREAK.sub(r"\1\2", text)
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    return _SPACES.sub(" ", text).strip()
+
+
+def one_line(text: str) -> str:
+    return _SPACES.sub(" ", clean_text(text).replace("\n", " ")).strip()
+
+
+def extract(path: str, kind: str, max_pages: int) -> ExtractedDocument:
+    """Runs in the child process: the right extractor for the kind, then the common checks."""
+    from uploads.errors import PermanentError
+    from uploads.extraction import docx, pdf, pptx, text
+
+    extractors = {
+        "pdf": pdf.extract_pdf,
+        "docx": docx.extract_docx,
+        "pptx": pptx.extract_pptx,
+        "txt": text.extract_text,
+        "md": text.extract_markdown,
+    }
+    document = extractors[kind](path, max_pages=max_pages)
+    if document.page_count and document.page_count > max_pages:
+        raise PermanentError("too_many_pages", f"{document.page_count} > {max_pages}")
+    if document.text_chars < MIN_TEXT_CHARS:
+        if kind == "pdf" and document.page_count and document.image_only_pages * 2 >= document.page_count:
+            raise PermanentError("pdf_no_text_layer", f"{document.image_only_pages} image-only pages")
+        raise PermanentError("no_readable_text", f"{document.text_chars} characters")
+    return document

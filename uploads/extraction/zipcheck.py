@@ -1,0 +1,34 @@
+"""DOCX and PPTX are ZIP files: look at the central directory before any reader opens one.
+
+python-docx and python-pptx read whole entries with no cap, so a 1 MB file that unpacks to
+1 GiB would exhaust memory. Entry count, total size and compression ratio give it away.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from typing import IO
+
+from django.conf import settings
+
+from uploads.errors import PermanentError
+
+MAIN_PARTS = {"docx": "word/document.xml", "pptx": "ppt/presentation.xml"}
+
+
+def check_zip(source: str | IO[bytes]) -> list[str]:
+    """The entry names; raises PermanentError for a broken ZIP or a bomb."""
+    try:
+        with zipfile.ZipFile(source) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise PermanentError("zip_unreadable", str(exc)) from exc
+    if len(infos) > settings.ZIP_MAX_ENTRIES:
+        raise PermanentError("zip_bomb", f"{len(infos)} entries")
+    total = sum(info.file_size for info in infos)
+    if total > settings.ZIP_MAX_UNCOMPRESSED_MB * 1024 * 1024:
+        raise PermanentError("zip_bomb", f"{total} bytes uncompressed")
+    for info in infos:
+        if info.file_size > 1024 * 1024 and info.file_size > settings.ZIP_MAX_RATIO * max(info.compress_size, 1):
+            raise PermanentError("zip_bomb", f"{info.filename} ratio {info.file_size / max(info.compress_size, 1):.0f}")
+    return [info.filename for info in infos]
