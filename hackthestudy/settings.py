@@ -140,8 +140,16 @@ DRAMATIQ_BROKER = {
         "django_dramatiq.middleware.DbConnectionsMiddleware",
         "hackthestudy.worker.MessageContextMiddleware",
         "hackthestudy.worker.WorkerHeartbeatMiddleware",
+        "hackthestudy.worker.PreloadMiddleware",
     ],
 }
+WORKER_PRELOAD_MODULES = [
+    "uploads.extraction.pdf",
+    "uploads.extraction.docx",
+    "uploads.extraction.pptx",
+    "learning.generation.offline",
+    "yake",
+]
 DRAMATIQ_AUTODISCOVER_MODULES = ["tasks"]
 
 WORKER_HEALTH_PORT = env.int("WORKER_HEALTH_PORT", default=8080)
@@ -221,6 +229,8 @@ REST_FRAMEWORK = {
     ],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "hackthestudy.errors.api_exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "register": env("THROTTLE_REGISTER", default="10/hour"),

@@ -12,9 +12,11 @@ urlpatterns = [
     path("api/v1/simple-health", health.ping, name="api-simple-health"),
     path("api/v1/health", health.readiness, name="api-health"),
     path("api/v1/", include("accounts.api.urls")),
+    path("api/v1/", include("uploads.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("accounts/", include("accounts.urls")),
+    path("documents/", include("uploads.urls")),
     path("admin/", admin.site.urls),
 ]
 

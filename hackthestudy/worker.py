@@ -31,6 +31,22 @@ class MessageContextMiddleware(Middleware):
     after_skip_message = after_process_message
 
 
+class PreloadMiddleware(Middleware):
+    """Imports the heavy extraction libraries once per worker process, before any fork.
+
+    Extraction runs in children forked from the worker; they inherit these modules instead of
+    paying the import (PyMuPDF, python-docx, YAKE) for every document.
+    """
+
+    def after_process_boot(self, broker: dramatiq.Broker) -> None:
+        import importlib
+
+        from django.conf import settings
+
+        for module in settings.WORKER_PRELOAD_MODULES:
+            importlib.import_module(module)
+
+
 class WorkerHeartbeatMiddleware(Middleware):
     """Each worker process writes a heartbeat to Redis and serves GET /health.
 

@@ -22,8 +22,10 @@ def sentences(text: str) -> list[str]:
 
 
 def is_informative(sentence: str) -> bool:
-    """A real sentence of prose: starts with a capital, ends with a stop, mostly letters, no code."""
-    if len(sentence) < 30 or not sentence[0].isupper() or sentence[-1] not in ".!?":
+    """A real sentence of prose: a capital, a stop (or seven words), mostly letters, no code."""
+    if len(sentence) < 30 or not sentence[0].isupper():
+        return False
+    if sentence[-1] not in ".!?" and len(sentence.split()) < 7:  # a slide's bullet may lack the stop
         return False
     letters = sum(ch.isalpha() or ch == " " for ch in sentence)
     return letters >= 0.85 * len(sentence) and not _CODE_OR_NOISE.search(sentence)

@@ -1,0 +1,176 @@
+"""Generation stages and their results: the actors of the `ai` queue call these."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Least
+from django.utils import timezone
+
+from learning.generation import SourceSection, get_provider
+from learning.models import Flashcard, Question, Topic
+from learning.quality import gate_flashcards, gate_questions
+from uploads.errors import PermanentError
+from uploads.models import Section, Upload
+from uploads.services import sections_load, upload_fail
+
+logger = logging.getLogger(__name__)
+Status = Upload.Status
+STAGE_PROGRESS = 20
+
+
+def _active_upload(upload_id: int, run: int) -> Upload | None:
+    return Upload.objects.filter(pk=upload_id, run=run, status=Status.GENERATING).first()
+
+
+def _source_sections(upload_id: int) -> list[SourceSection]:
+    return [SourceSection(**payload) for payload in sections_load(upload_id)]
+
+
+def _section_ids(upload_id: int) -> dict[int, Section]:
+    return {s.order: s for s in Section.objects.filter(upload_id=upload_id).only("id", "order", "page", "heading_path")}
+
+
+def _source_fields(section: Section | None, snippet: str) -> dict:
+    if section is None:
+        return {"source_snippet": snippet}
+    return {
+        "source_section": section,
+        "source_page": section.page,
+        "source_location": section.heading_path[:300],
+        "source_snippet": snippet,
+    }
+
+
+def _complete_stage(upload_id: int, run: int, **fields: object) -> None:
+    Upload.objects.filter(pk=upload_id, run=run, status=Status.GENERATING).update(
+        progress=Least(F("progress") + STAGE_PROGRESS, 95), **fields
+    )
+
+
+def _run_stage(upload_id: int, run: int, stage: Callable[[Upload, list[SourceSection]], None]) -> None:
+    upload = _active_upload(upload_id, run)
+    if upload is None:
+        return  # deleted, failed, finished, or superseded by a reprocess
+    try:
+        stage(upload, _source_sections(upload_id))
+    except PermanentError as exc:
+        upload_fail(upload_id=upload_id, code=exc.code, detail=exc.detail)
+        return
+    upload_finish(upload_id=upload_id, run=run)
+
+
+def _flashcards(upload: Upload, sections: list[SourceSection]) -> None:
+    drafts = get_provider().generate_flashcards(sections, upload.language, settings.MAX_FLASHCARDS_PER_DOCUMENT)
+    kept, dropped = gate_flashcards(drafts, {s.order: s for s in sections})
+    rows = _section_ids(upload.pk)
+    cards = [
+        Flashcard(
+            upload=upload,
+            kind=d.kind,
+            front=d.front,
+            back=d.back,
+            **_source_fields(rows.get(d.section_order), d.snippet),
+        )
+        for d in kept
+    ]
+    with transaction.atomic():
+        Flashcard.objects.filter(upload=upload, generated=True).delete()
+        Flashcard.objects.bulk_create(cards)
+        total = Flashcard.objects.filter(upload=upload).count()
+        _complete_stage(
+            upload.pk,
+            upload.run,
+            flashcards_done=True,
+            flashcard_count=total,
+            items_dropped=F("items_dropped") + dropped,
+        )
+
+
+def _questions(upload: Upload, sections: list[SourceSection]) -> None:
+    drafts = get_provider().generate_questions(sections, upload.language, settings.MAX_QUESTIONS_PER_DOCUMENT)
+    kept, dropped = gate_questions(drafts, {s.order: s for s in sections})
+    rows = _section_ids(upload.pk)
+    questions = [
+        Question(
+            upload=upload,
+            stem=d.stem,
+            options=d.options,
+            correct_index=d.correct_index,
+            explanation=d.explanation,
+            **_source_fields(rows.get(d.section_order), d.snippet),
+        )
+        for d in kept
+    ]
+    with transaction.atomic():
+        Question.objects.filter(upload=upload, generated=True).delete()
+        Question.objects.bulk_create(questions)
+        total = Question.objects.filter(upload=upload).count()
+        _complete_stage(
+            upload.pk, upload.run, questions_done=True, question_count=total, items_dropped=F("items_dropped") + dropped
+        )
+
+
+def _topics(upload: Upload, sections: list[SourceSection]) -> None:
+    drafts = get_provider().extract_topics(sections, upload.language)
+    with transaction.atomic():
+        Topic.objects.filter(upload=upload).delete()
+        parents: list[Topic] = []
+        for order, draft in enumerate(drafts):
+            parents = parents[: draft.level - 1]
+            topic = Topic.objects.create(
+                upload=upload,
+                parent=parents[-1] if parents else None,
+                title=draft.title[:300],
+                summary=draft.summary,
+                order=order,
+                level=draft.level,
+                pages=draft.pages,
+                key_terms=draft.key_terms,
+                first_section=draft.first_section,
+                last_section=draft.last_section,
+            )
+            parents.append(topic)
+        _complete_stage(upload.pk, upload.run, topics_done=True, topic_count=len(drafts))
+
+
+def flashcards_generate(*, upload_id: int, run: int) -> None:
+    _run_stage(upload_id, run, _flashcards)
+
+
+def questions_generate(*, upload_id: int, run: int) -> None:
+    _run_stage(upload_id, run, _questions)
+
+
+def topics_extract(*, upload_id: int, run: int) -> None:
+    _run_stage(upload_id, run, _topics)
+
+
+def upload_finish(*, upload_id: int, run: int) -> bool:
+    """Ready when all three stages are done: exactly once, whichever stage finishes last."""
+    with transaction.atomic():
+        finished = Upload.objects.filter(
+            pk=upload_id, run=run, status=Status.GENERATING, flashcards_done=True, questions_done=True, topics_done=True
+        ).update(status=Status.READY, progress=100, ready_at=timezone.now(), stage_message="")
+        if finished:
+            topics_assign(upload_id=upload_id)
+    return bool(finished)
+
+
+def topics_assign(*, upload_id: int) -> None:
+    """Each item belongs to the deepest topic whose sections hold its source."""
+    topics = sorted(Topic.objects.filter(upload_id=upload_id), key=lambda t: -t.level)
+    orders = dict(Section.objects.filter(upload_id=upload_id).values_list("id", "order"))
+    for model in (Flashcard, Question):
+        by_topic: dict[int, list[int]] = {}
+        for item_id, section_id in model.objects.filter(upload_id=upload_id).values_list("id", "source_section_id"):
+            order = orders.get(section_id)
+            topic = next((t for t in topics if order is not None and t.first_section <= order <= t.last_section), None)
+            if topic is not None:
+                by_topic.setdefault(topic.pk, []).append(item_id)
+        for topic_id, item_ids in by_topic.items():
+            model.objects.filter(pk__in=item_ids).update(topic_id=topic_id)

@@ -1,0 +1,41 @@
+"""Actors of the ai queue: the three generation stages run in parallel, each replacing its items."""
+
+from __future__ import annotations
+
+import dramatiq
+
+AI_ACTOR_OPTIONS = {
+    "queue_name": "ai",
+    "max_retries": 3,
+    "min_backoff": 2_000,
+    "max_backoff": 60_000,
+    "time_limit": 10 * 60_000,
+    "on_retry_exhausted": "upload_retries_exhausted",
+}
+
+
+@dramatiq.actor(**AI_ACTOR_OPTIONS)
+def generate_flashcards(upload_id: int, run: int) -> None:
+    from learning.services import flashcards_generate
+
+    flashcards_generate(upload_id=upload_id, run=run)
+
+
+@dramatiq.actor(**AI_ACTOR_OPTIONS)
+def generate_questions(upload_id: int, run: int) -> None:
+    from learning.services import questions_generate
+
+    questions_generate(upload_id=upload_id, run=run)
+
+
+@dramatiq.actor(**AI_ACTOR_OPTIONS)
+def extract_topics(upload_id: int, run: int) -> None:
+    from learning.services import topics_extract
+
+    topics_extract(upload_id=upload_id, run=run)
+
+
+def start_generation(upload_id: int, run: int) -> None:
+    dramatiq.group(
+        [actor.message(upload_id, run) for actor in (generate_flashcards, generate_questions, extract_topics)]
+    ).run()

@@ -1,0 +1,68 @@
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from uploads import services
+from uploads.models import Section, Upload
+
+
+@admin.register(Upload)
+class UploadAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "owner",
+        "kind",
+        "status",
+        "progress",
+        "page_count",
+        "language",
+        "flashcard_count",
+        "question_count",
+        "topic_count",
+        "error_code",
+        "created_at",
+    ]
+    list_filter = ["status", "kind", "language", "error_code"]
+    search_fields = ["title", "original_name", "owner__email", "sha256"]
+    readonly_fields = [f.name for f in Upload._meta.fields if f.name not in ("title",)] + ["error_message"]
+    actions = ["reprocess", "mark_failed", "delete_with_files"]
+    list_select_related = ["owner"]
+
+    def get_actions(self, request: HttpRequest) -> dict:
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # the service also removes files and cache keys
+        return actions
+
+    @admin.action(description=_("Process again"))
+    def reprocess(self, request: HttpRequest, queryset: QuerySet[Upload]) -> None:
+        done = 0
+        for upload in queryset:
+            if not upload.is_processing:
+                services.upload_reprocess(upload=upload)
+                done += 1
+        self.message_user(request, _("%(count)d uploads queued again.") % {"count": done}, messages.SUCCESS)
+
+    @admin.action(description=_("Mark as failed"))
+    def mark_failed(self, request: HttpRequest, queryset: QuerySet[Upload]) -> None:
+        done = sum(services.upload_mark_failed(upload=upload) for upload in queryset)
+        self.message_user(request, _("%(count)d uploads marked as failed.") % {"count": done}, messages.SUCCESS)
+
+    @admin.action(description=_("Delete with files and study material"))
+    def delete_with_files(self, request: HttpRequest, queryset: QuerySet[Upload]) -> None:
+        count = 0
+        for upload in queryset:
+            services.upload_delete(upload=upload)
+            count += 1
+        self.message_user(request, _("%(count)d uploads deleted.") % {"count": count}, messages.SUCCESS)
+
+    def delete_model(self, request: HttpRequest, obj: Upload) -> None:
+        services.upload_delete(upload=obj)
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["upload", "order", "page", "heading_level", "heading_path"]
+    list_filter = ["heading_level"]
+    search_fields = ["upload__title", "text"]
+    raw_id_fields = ["upload"]

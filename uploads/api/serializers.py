@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from uploads.models import Upload
+
+
+class UploadCreateSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    title = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+
+
+class UploadSerializer(serializers.ModelSerializer):
+    error_message = serializers.CharField(read_only=True)
+    stage_message = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Upload
+        fields = [
+            "id",
+            "title",
+            "original_name",
+            "kind",
+            "size",
+            "page_count",
+            "language",
+            "status",
+            "progress",
+            "stage_message",
+            "error_code",
+            "error_message",
+            "flashcard_count",
+            "question_count",
+            "topic_count",
+            "created_at",
+            "ready_at",
+        ]
+        read_only_fields = fields
+
+    def get_stage_message(self, upload: Upload) -> str:
+        from django.utils.translation import gettext
+
+        return gettext(upload.stage_message) if upload.stage_message else ""

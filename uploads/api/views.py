@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.api.serializers import ErrorSerializer
+from learning.api.serializers import FlashcardSerializer, QuestionSerializer, TopicSerializer
+from learning.models import Flashcard, Question, Topic
+from uploads import services
+from uploads.api.serializers import UploadCreateSerializer, UploadSerializer
+from uploads.models import Upload
+
+ERRORS = {code: OpenApiResponse(ErrorSerializer) for code in (400, 401, 403, 404, 413, 415)}
+
+
+class UploadViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+):
+    """The student's own documents; another user's upload is a 404 on every endpoint."""
+
+    serializer_class = UploadSerializer
+
+    def get_queryset(self) -> QuerySet[Upload]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
+            return Upload.objects.none()
+        return Upload.objects.for_user(self.request.user)
+
+    @extend_schema(
+        request={"multipart/form-data": UploadCreateSerializer},
+        responses={201: UploadSerializer, 200: UploadSerializer, **ERRORS},
+    )
+    def create(self, request: Request) -> Response:
+        """Upload a document (multipart `file`, optional `title`); 200 with the existing upload for the same bytes."""
+        serializer = UploadCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        upload, created = services.upload_create(
+            owner=request.user, file=serializer.validated_data["file"], title=serializer.validated_data["title"]
+        )
+        return Response(
+            UploadSerializer(upload).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
+
+    def perform_destroy(self, instance: Upload) -> None:
+        services.upload_delete(upload=instance)
+
+    @extend_schema(request=None, responses={202: UploadSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def reprocess(self, request: Request, pk: str) -> Response:
+        upload = services.upload_reprocess(upload=self.get_object())
+        return Response(UploadSerializer(upload).data, status=status.HTTP_202_ACCEPTED)
+
+    def _items(self, queryset: QuerySet, serializer_class: type) -> Response:
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(serializer_class(page, many=True).data)
+
+    @extend_schema(responses=FlashcardSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def flashcards(self, request: Request, pk: str) -> Response:
+        upload = self.get_object()
+        return self._items(Flashcard.objects.filter(upload=upload).order_by("id"), FlashcardSerializer)
+
+    @extend_schema(responses=QuestionSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def questions(self, request: Request, pk: str) -> Response:
+        upload = self.get_object()
+        return self._items(Question.objects.filter(upload=upload).order_by("id"), QuestionSerializer)
+
+    @extend_schema(responses=TopicSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def topics(self, request: Request, pk: str) -> Response:
+        upload = self.get_object()
+        return self._items(Topic.objects.filter(upload=upload).order_by("order"), TopicSerializer)

@@ -1,0 +1,299 @@
+"""Every write on uploads: the web page, the API, the admin and the actors call these."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from accounts.models import User
+from uploads.detection import detect_kind
+from uploads.errors import PermanentError, UploadRejected, too_large
+from uploads.extraction import ExtractedDocument
+from uploads.inspection import inspect_file
+from uploads.language import detect_language
+from uploads.models import Section, Upload
+
+logger = logging.getLogger(__name__)
+Status = Upload.Status
+CHUNK = 1024 * 1024
+GENERATION_STAGES = ("flashcards", "questions", "topics")
+# Stage messages are stored in English and translated when shown.
+STAGE_MESSAGES = {
+    "queued": gettext_noop("Waiting for a worker"),
+    "extracting": gettext_noop("Reading the document"),
+    "generating": gettext_noop("Creating flashcards, questions and topics"),
+}
+
+
+def text_cache_key(upload_id: int) -> str:
+    return f"extracted_text:{upload_id}"
+
+
+# --- Upload -----------------------------------------------------------------------
+
+
+def _sha256(file: UploadedFile) -> str:
+    digest = hashlib.sha256()
+    for chunk in file.chunks(CHUNK):
+        digest.update(chunk)
+    file.seek(0)
+    return digest.hexdigest()
+
+
+@contextmanager
+def _local_path(file: UploadedFile) -> Iterator[str]:
+    if hasattr(file, "temporary_file_path"):
+        yield file.temporary_file_path()
+        return
+    with tempfile.NamedTemporaryFile(suffix=".upload") as copy:
+        for chunk in file.chunks(CHUNK):
+            copy.write(chunk)
+        copy.flush()
+        file.seek(0)
+        yield copy.name
+
+
+def _check_limits(*, owner: User, file: UploadedFile) -> None:
+    if file.size > settings.MAX_UPLOAD_MB * 1024 * 1024:
+        raise too_large(settings.MAX_UPLOAD_MB)
+    if file.size == 0:
+        raise UploadRejected(_("The file is empty."), code="empty_file")
+
+
+def _check_quota(owner: User) -> None:
+    if Upload.objects.for_user(owner).count() >= settings.MAX_UPLOADS_PER_USER:
+        raise UploadRejected(
+            _("You already have %(count)d documents, the most an account can keep. Delete one to upload another.")
+            % {"count": settings.MAX_UPLOADS_PER_USER},
+            code="quota_exceeded",
+            status_code=403,
+        )
+
+
+def upload_create(*, owner: User, file: UploadedFile, title: str = "") -> tuple[Upload, bool]:
+    """Stores the file and queues its processing; returns (upload, created).
+
+    The same user uploading the same bytes again gets the existing upload back.
+    """
+    _check_limits(owner=owner, file=file)
+    kind = detect_kind(file, file.name or "")
+    sha256 = _sha256(file)
+    existing = Upload.objects.for_user(owner).filter(sha256=sha256).first()
+    if existing is not None:
+        return existing, False
+    _check_quota(owner)
+    with _local_path(file) as path:
+        page_count, meta_title = inspect_file(kind, file, path)
+    if page_count and page_count > settings.MAX_PAGES:
+        raise UploadRejected(
+            _("This document has %(pages)d pages; at most %(limit)d are allowed.")
+            % {"pages": page_count, "limit": settings.MAX_PAGES},
+            code="too_many_pages",
+        )
+    name = PurePath(file.name or "document").name[:255]
+    upload = Upload(
+        owner=owner,
+        title=(title.strip() or meta_title or PurePath(name).stem or name)[:255],
+        original_name=name,
+        sha256=sha256,
+        size=file.size,
+        kind=kind,
+        page_count=page_count,
+        stage_message=STAGE_MESSAGES["queued"],
+    )
+    upload.file.save(name, file, save=False)  # Storage.save streams the file in chunks
+    try:
+        with transaction.atomic():
+            upload.save()
+            _send_after_commit(upload.id)
+    except IntegrityError:
+        upload.file.delete(save=False)  # the same bytes won a race: keep the first
+        return Upload.objects.for_user(owner).get(sha256=sha256), False
+    return upload, True
+
+
+def _send_after_commit(upload_id: int) -> None:
+    from uploads.tasks import process_document
+
+    transaction.on_commit(lambda: process_document.send(upload_id))
+
+
+@transaction.atomic
+def upload_reprocess(*, upload: Upload) -> Upload:
+    """Back to the queue; the new run replaces the generated items as each stage finishes."""
+    if upload.is_processing:
+        raise UploadRejected(_("This document is still being processed."), code="still_processing", status_code=409)
+    Upload.objects.filter(pk=upload.pk).update(
+        run=F("run") + 1,
+        status=Status.QUEUED,
+        progress=0,
+        stage_message=STAGE_MESSAGES["queued"],
+        error_code="",
+        error_detail="",
+        flashcards_done=False,
+        questions_done=False,
+        topics_done=False,
+        failed_at=None,
+    )
+    _send_after_commit(upload.pk)
+    upload.refresh_from_db()
+    return upload
+
+
+def upload_delete(*, upload: Upload) -> None:
+    """Removes the file, every derived row and the cached text."""
+    file_name, storage, upload_id = upload.file.name, upload.file.storage, upload.pk
+    with transaction.atomic():
+        upload.delete()
+        transaction.on_commit(lambda: storage.delete(file_name))
+    cache.delete(text_cache_key(upload_id))
+
+
+def upload_fail(*, upload_id: int, code: str, detail: str = "") -> bool:
+    """Marks the upload failed (unless it is already ready or failed); True when it changed."""
+    changed = (
+        Upload.objects.filter(pk=upload_id)
+        .exclude(status__in=[Status.READY, Status.FAILED])
+        .update(
+            status=Status.FAILED,
+            error_code=code,
+            error_detail=detail[:2000],
+            failed_at=timezone.now(),
+            stage_message="",
+        )
+    )
+    if changed:
+        logger.warning("Upload %s failed: %s %s", upload_id, code, detail[:300])
+    return bool(changed)
+
+
+def upload_mark_failed(*, upload: Upload) -> bool:
+    """Staff stop a stuck upload from the admin."""
+    return upload_fail(upload_id=upload.pk, code="marked_failed", detail="marked failed by staff")
+
+
+# --- Processing (the documents actor) ----------------------------------------------
+
+
+@contextmanager
+def stored_file_path(upload: Upload) -> Iterator[str]:
+    """A local path of the stored file: the file itself, or a temporary copy for remote storage."""
+    try:
+        path = upload.file.path
+    except NotImplementedError:  # remote storage (S3) has no local path
+        path = None
+    if path:
+        yield path
+        return
+    with upload.file.open("rb") as source, tempfile.NamedTemporaryFile() as copy:
+        shutil.copyfileobj(source, copy, CHUNK)
+        copy.flush()
+        yield copy.name
+
+
+def _extract(upload: Upload) -> ExtractedDocument:
+    from uploads.extraction import extract
+    from uploads.extraction.guard import run_guarded
+
+    with stored_file_path(upload) as path:
+        return run_guarded(
+            extract,
+            path,
+            upload.kind,
+            settings.MAX_PAGES,
+            timeout=settings.EXTRACTION_TIMEOUT_SECONDS,
+            memory_mb=settings.EXTRACTION_MEMORY_MB,
+        )
+
+
+def upload_process(*, upload_id: int) -> None:
+    """Claims a queued upload, extracts it, stores the sections and starts generation."""
+    now = timezone.now()
+    claimed = Upload.objects.filter(pk=upload_id, status=Status.QUEUED).update(
+        status=Status.EXTRACTING, extracting_at=now, progress=10, stage_message=STAGE_MESSAGES["extracting"]
+    )
+    if not claimed:
+        return  # another delivery has it, or it was deleted
+    upload = Upload.objects.get(pk=upload_id)
+    try:
+        document = _extract(upload)
+        _store_extraction(upload, document)
+    except PermanentError as exc:
+        upload_fail(upload_id=upload_id, code=exc.code, detail=exc.detail)
+    except Exception:
+        # Transient (database, storage): give the retry a queued upload to claim.
+        Upload.objects.filter(pk=upload_id, status=Status.EXTRACTING).update(status=Status.QUEUED)
+        raise
+
+
+def _store_extraction(upload: Upload, document: ExtractedDocument) -> None:
+    from learning.tasks import start_generation
+
+    text = "\n".join(section.text for section in document.sections)
+    rows = [
+        Section(
+            upload=upload,
+            order=order,
+            page=section.page,
+            heading_path=section.heading_path[:500],
+            heading_level=section.heading_level,
+            paragraph_index=section.paragraph_index,
+            text=section.text,
+        )
+        for order, section in enumerate(document.sections)
+    ]
+    with transaction.atomic():
+        Section.objects.filter(upload=upload).delete()
+        Section.objects.bulk_create(rows, batch_size=1000)
+        Upload.objects.filter(pk=upload.pk, status=Status.EXTRACTING).update(
+            page_count=document.page_count or upload.page_count,
+            image_only_pages=document.image_only_pages,
+            language=detect_language(text),
+            status=Status.GENERATING,
+            generating_at=timezone.now(),
+            progress=40,
+            stage_message=STAGE_MESSAGES["generating"],
+        )
+        run = upload.run
+        transaction.on_commit(lambda: start_generation(upload.pk, run))
+    cache_sections(upload.pk, rows)
+
+
+def _section_payload(section: Section) -> dict:
+    return {
+        "order": section.order,
+        "text": section.text,
+        "page": section.page,
+        "heading_path": section.heading_path,
+        "heading_level": section.heading_level,
+    }
+
+
+def cache_sections(upload_id: int, sections: list[Section]) -> None:
+    payload = json.dumps([_section_payload(section) for section in sections])
+    cache.set(text_cache_key(upload_id), payload, timeout=settings.EXTRACTED_TEXT_TTL_SECONDS)
+
+
+def sections_load(upload_id: int) -> list[dict]:
+    """The extracted sections: from the Redis cache, or the database on a miss."""
+    cached = cache.get(text_cache_key(upload_id))
+    if cached is not None:
+        return json.loads(cached)
+    sections = list(Section.objects.filter(upload_id=upload_id).order_by("order"))
+    cache_sections(upload_id, sections)
+    return [_section_payload(section) for section in sections]

@@ -1,0 +1,31 @@
+"""Actors of the documents queue: thin, taking ids, calling a service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dramatiq
+
+
+@dramatiq.actor(
+    queue_name="documents",
+    max_retries=3,
+    min_backoff=2_000,
+    max_backoff=60_000,
+    time_limit=15 * 60_000,
+    on_retry_exhausted="upload_retries_exhausted",
+)
+def process_document(upload_id: int) -> None:
+    from uploads.services import upload_process
+
+    upload_process(upload_id=upload_id)
+
+
+@dramatiq.actor(queue_name="documents", max_retries=0)
+def upload_retries_exhausted(message_data: dict[str, Any], retry_info: dict[str, Any]) -> None:
+    """A stage kept failing for transient reasons: the upload fails with that stage's message."""
+    from uploads.services import upload_fail
+
+    code = "generation_failed" if message_data["queue_name"].startswith("ai") else "processing_failed"
+    detail = f"{message_data['actor_name']} gave up after {retry_info.get('retries')} retries"
+    upload_fail(upload_id=message_data["args"][0], code=code, detail=detail)

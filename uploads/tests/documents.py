@@ -1,0 +1,120 @@
+"""Documents made on the fly with PyMuPDF, python-docx and python-pptx, so tests need no files."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import docx
+import pptx
+import pymupdf
+
+EN_PAGES = [
+    "Vectors and scalars\n"
+    "A vector is a quantity that has both a magnitude and a direction. "
+    "A scalar is a quantity that has only a magnitude and no direction. "
+    "Velocity and force are typical examples of vectors in physics, while mass and temperature are scalars.",
+    "Operations on vectors\n"
+    "The dot product is an operation that takes two vectors and returns a single number. "
+    "The cross product is an operation that takes two vectors in space and returns a vector. "
+    "Adding two vectors geometrically means placing the tail of the second vector at the head of the first vector.",
+    "Coordinate systems\n"
+    "A coordinate system is a way of describing every point of space with a list of numbers. "
+    "In a Cartesian coordinate system the axes are perpendicular to each other and share one origin. "
+    "Polar coordinates describe a point of the plane by its distance from the origin and an angle.",
+]
+DE_PAGES = [
+    "Grundbegriffe\n"
+    "Eine Warteschlange ist ein System, in dem Kunden auf eine Bedienung durch einen oder mehrere Bediener warten. "
+    "Die Ankunftsrate ist die mittlere Zahl der Kunden, die pro Zeiteinheit im System ankommen. "
+    "Die Bedienzeit ist die Zeit, die ein Bediener für einen einzelnen Kunden benötigt.",
+    "Kenngrößen\n"
+    "Die Auslastung ist das Verhältnis von Ankunftsrate und Bedienrate eines Systems. "
+    "Der Satz von Little verbindet die mittlere Anzahl der Kunden mit der mittleren Verweilzeit im System. "
+    "Eine stabile Warteschlange entsteht nur dann, wenn die Auslastung der Bediener kleiner als eins bleibt.",
+    "Modelle\n"
+    "Das Modell M/M/1 beschreibt eine Warteschlange mit exponentialverteilten Zwischenankunftszeiten. "
+    "Die Disziplin einer Warteschlange bestimmt die Reihenfolge, in der die wartenden Kunden bedient werden. "
+    "Bei der Disziplin FCFS werden die Kunden in der Reihenfolge ihrer Ankunft von den Bedienern bedient.",
+]
+
+
+def make_pdf(pages: list[str] | None = None, *, outline: bool = True, title: str = "") -> bytes:
+    document = pymupdf.open()
+    toc = []
+    for number, text in enumerate(pages or EN_PAGES, start=1):
+        page = document.new_page()
+        heading, _newline, body = text.partition("\n")
+        page.insert_text((72, 72), heading, fontsize=18)
+        page.insert_textbox(pymupdf.Rect(72, 100, 520, 760), body, fontsize=11)
+        toc.append([1, heading, number])
+    if outline:
+        document.set_toc(toc)
+    if title:
+        document.set_metadata({"title": title})
+    return document.tobytes()
+
+
+def make_encrypted_pdf() -> bytes:
+    document = pymupdf.open(stream=make_pdf(), filetype="pdf")
+    return document.tobytes(encryption=pymupdf.PDF_ENCRYPT_AES_256, user_pw="secret", owner_pw="owner")
+
+
+def make_image_only_pdf(pages: int = 2) -> bytes:
+    document = pymupdf.open()
+    pixmap = pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(0, 0, 64, 64), False)
+    pixmap.clear_with(200)
+    for _index in range(pages):
+        document.new_page().insert_image(pymupdf.Rect(72, 72, 400, 400), pixmap=pixmap)
+    return document.tobytes()
+
+
+def make_docx(pages: list[str] | None = None, *, heading_styles: bool = True) -> bytes:
+    document = docx.Document()
+    for text in pages or EN_PAGES:
+        heading, _newline, body = text.partition("\n")
+        if heading_styles:
+            document.add_heading(heading, level=1)
+        else:
+            document.add_paragraph().add_run(heading).bold = True
+        for sentence in body.split(". "):
+            document.add_paragraph(sentence.rstrip(".") + ".")
+    table = document.add_table(rows=2, cols=2)
+    for row, cells in zip(table.rows, (("Term", "Meaning"), ("Scalar", "Only a magnitude")), strict=True):
+        for cell, text in zip(row.cells, cells, strict=True):
+            cell.text = text
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def make_pptx(pages: list[str] | None = None) -> bytes:
+    presentation = pptx.Presentation()
+    for text in pages or EN_PAGES:
+        heading, _newline, body = text.partition("\n")
+        slide = presentation.slides.add_slide(presentation.slide_layouts[1])
+        slide.shapes.title.text = heading
+        slide.placeholders[1].text_frame.text = body
+        slide.notes_slide.notes_text_frame.text = f"Speaker notes about {heading.lower()}."
+    buffer = io.BytesIO()
+    presentation.save(buffer)
+    return buffer.getvalue()
+
+
+def make_markdown(pages: list[str] | None = None) -> bytes:
+    parts = []
+    for text in pages or EN_PAGES:
+        heading, _newline, body = text.partition("\n")
+        parts.append(f"# {heading}\n\n{body}\n")
+    return "\n".join(parts).encode()
+
+
+def make_zip_bomb(main_part: str = "word/document.xml", size_mb: int = 400) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open(main_part, "w", force_zip64=True) as entry:
+            chunk = b"\0" * (1024 * 1024)
+            for _index in range(size_mb):
+                entry.write(chunk)
+    return buffer.getvalue()

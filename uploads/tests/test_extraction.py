@@ -1,0 +1,140 @@
+"""Extraction per format, and the guards that keep the worker alive."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from uploads.errors import PermanentError
+from uploads.extraction import extract
+from uploads.extraction.guard import run_guarded
+from uploads.language import detect_language
+from uploads.tests import documents
+
+
+def write(tmp_path: Path, name: str, data: bytes) -> str:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return str(path)
+
+
+def failure_code(path: str, kind: str) -> str:
+    with pytest.raises(PermanentError) as excinfo:
+        run_guarded(extract, path, kind, 500, timeout=30, memory_mb=512)
+    return excinfo.value.code
+
+
+def test_a_pdf_gives_text_per_page_with_headings_from_the_outline(tmp_path):
+    document = extract(write(tmp_path, "a.pdf", documents.make_pdf(title="Vectors")), "pdf", 500)
+    assert document.page_count == 3
+    assert document.title == "Vectors"
+    headings = [s for s in document.sections if s.heading_level]
+    assert [(h.text, h.page) for h in headings] == [
+        ("Vectors and scalars", 1),
+        ("Operations on vectors", 2),
+        ("Coordinate systems", 3),
+    ]
+    body = next(s for s in document.sections if s.page == 2 and not s.heading_level)
+    assert "The dot product is an operation" in body.text
+    assert body.heading_path == "Operations on vectors"
+
+
+def test_without_an_outline_headings_come_from_font_size(tmp_path):
+    document = extract(write(tmp_path, "a.pdf", documents.make_pdf(outline=False)), "pdf", 500)
+    assert [s.text for s in document.sections if s.heading_level == 1] == [
+        "Vectors and scalars",
+        "Operations on vectors",
+        "Coordinate systems",
+    ]
+
+
+def test_an_encrypted_pdf_fails_as_password_protected(tmp_path):
+    assert failure_code(write(tmp_path, "a.pdf", documents.make_encrypted_pdf()), "pdf") == "pdf_encrypted"
+
+
+def test_an_image_only_pdf_fails_as_having_no_text_layer(tmp_path):
+    assert failure_code(write(tmp_path, "a.pdf", documents.make_image_only_pdf()), "pdf") == "pdf_no_text_layer"
+
+
+def test_garbage_with_a_pdf_header_is_not_a_readable_pdf(tmp_path):
+    path = write(tmp_path, "a.pdf", b"%PDF-1.7\n" + os.urandom(2000))
+    assert failure_code(path, "pdf") == "pdf_unreadable"
+
+
+def test_a_docx_gives_headings_paragraphs_and_tables(tmp_path):
+    document = extract(write(tmp_path, "a.docx", documents.make_docx()), "docx", 500)
+    assert [s.text for s in document.sections if s.heading_level] == [
+        "Vectors and scalars",
+        "Operations on vectors",
+        "Coordinate systems",
+    ]
+    assert any(s.text == "Term | Meaning\nScalar | Only a magnitude" for s in document.sections)
+    paragraph = next(s for s in document.sections if s.text.startswith("A scalar"))
+    assert paragraph.heading_path == "Vectors and scalars"
+    assert paragraph.paragraph_index is not None
+
+
+def test_a_docx_without_heading_styles_uses_bold_short_lines(tmp_path):
+    document = extract(write(tmp_path, "a.docx", documents.make_docx(heading_styles=False)), "docx", 500)
+    assert [s.text for s in document.sections if s.heading_level][:2] == [
+        "Vectors and scalars",
+        "Operations on vectors",
+    ]
+
+
+def test_a_pptx_gives_titles_text_and_speaker_notes_with_slide_numbers(tmp_path):
+    document = extract(write(tmp_path, "a.pptx", documents.make_pptx()), "pptx", 500)
+    assert document.page_count == 3
+    assert ("Coordinate systems", 3, 1) in [(s.text, s.page, s.heading_level) for s in document.sections]
+    assert any(s.page == 2 and s.text == "Speaker notes about operations on vectors." for s in document.sections)
+
+
+def test_markdown_headings_become_sections_and_cp1252_text_is_decoded(tmp_path):
+    document = extract(write(tmp_path, "a.md", documents.make_markdown()), "md", 500)
+    assert [s.text for s in document.sections if s.heading_level == 1][:1] == ["Vectors and scalars"]
+    text = "Grüße aus Köln. " * 30
+    plain = extract(write(tmp_path, "a.txt", text.encode("cp1252")), "txt", 500)
+    assert plain.sections[0].text.startswith("Grüße aus Köln.")
+
+
+def test_a_zip_bomb_is_refused_before_python_docx_opens_it(tmp_path):
+    assert failure_code(write(tmp_path, "a.docx", documents.make_zip_bomb()), "docx") == "zip_bomb"
+
+
+def test_too_little_text_is_no_readable_text(tmp_path):
+    assert failure_code(write(tmp_path, "a.txt", b"Just a line."), "txt") == "no_readable_text"
+
+
+def test_language_detection():
+    assert detect_language(" ".join(documents.DE_PAGES)) == "de"
+    assert detect_language(" ".join(documents.EN_PAGES)) == "en"
+    assert detect_language("1234 5678 ∑∫ 42") == "other"
+
+
+def _crash() -> None:
+    os.kill(os.getpid(), signal.SIGSEGV)
+
+
+def _hog_memory() -> bytes:
+    return b"x" * (2 * 1024 * 1024 * 1024)
+
+
+def _hang() -> None:
+    time.sleep(60)
+
+
+@pytest.mark.parametrize(
+    ("func", "code"),
+    [(_crash, "extraction_crashed"), (_hog_memory, "extraction_too_big"), (_hang, "extraction_timeout")],
+)
+def test_a_crashing_hogging_or_hanging_extraction_kills_only_the_child(func, code):
+    started = time.monotonic()
+    with pytest.raises(PermanentError) as excinfo:
+        run_guarded(func, timeout=3, memory_mb=256)
+    assert excinfo.value.code == code
+    assert time.monotonic() - started < 10
+    assert run_guarded(len, "still alive", timeout=5, memory_mb=256) == 11

@@ -1,0 +1,181 @@
+"""Upload, processing, reprocessing and deletion through the services."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+
+from accounts.tests.factories import UserFactory
+from learning.models import Flashcard, Question, Topic
+from learning.tasks import generate_flashcards, generate_questions
+from uploads import services
+from uploads.models import Section, Upload
+from uploads.tasks import process_document
+from uploads.tests import documents
+from uploads.tests.conftest import stored_files, uploaded
+from uploads.tests.helpers import run_pipeline
+
+pytestmark = pytest.mark.django_db
+
+
+def create(user, name: str, data: bytes, **kwargs) -> tuple[Upload, bool]:
+    return services.upload_create(owner=user, file=uploaded(name, data), **kwargs)
+
+
+def test_an_upload_is_stored_hashed_and_queued_after_commit(django_capture_on_commit_callbacks, media_root):
+    user = UserFactory()
+    with django_capture_on_commit_callbacks() as callbacks:
+        upload, created = create(user, "vectors.pdf", documents.make_pdf(title="Vector Boot Camp"))
+    assert created and len(callbacks) == 1
+    assert (upload.kind, upload.page_count, upload.status, upload.title) == ("pdf", 3, "queued", "Vector Boot Camp")
+    assert len(upload.sha256) == 64 and upload.size > 0
+    assert [p.read_bytes()[:5] for p in stored_files(media_root)] == [b"%PDF-"]
+    assert "vectors" not in stored_files(media_root)[0].name  # never the client's name on disk
+
+
+def test_the_title_defaults_to_the_file_name_and_can_be_given():
+    user = UserFactory()
+    assert (
+        create(user, "Skript Kapitel 2.md", documents.make_markdown(documents.DE_PAGES))[0].title == "Skript Kapitel 2"
+    )
+    upload, _created = create(user, "notes.txt", b"Plain notes about vectors. " * 20)
+    assert upload.title == "notes"
+    upload, _created = create(user, "x.docx", documents.make_docx(), title="  My script ")
+    assert upload.title == "My script"
+
+
+def test_the_same_bytes_uploaded_twice_are_processed_once(django_capture_on_commit_callbacks, media_root):
+    user = UserFactory()
+    data = documents.make_pdf()
+    with django_capture_on_commit_callbacks() as callbacks:
+        first, created_first = create(user, "a.pdf", data)
+        second, created_second = create(user, "renamed copy.pdf", data)
+    assert created_first and not created_second and first.pk == second.pk
+    assert len(callbacks) == 1 and len(stored_files(media_root)) == 1
+    other, created_other = create(UserFactory(), "a.pdf", data)
+    assert created_other and other.pk != first.pk
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "code"),
+    [
+        ("slides.pdf", documents.make_pptx(), "file_type_mismatch"),
+        ("notes.docx", documents.make_pdf(), "file_type_mismatch"),
+        ("picture.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 500, "unsupported_file_type"),
+        ("archive.zip", documents.make_zip_bomb("other.xml", size_mb=1), "unsupported_file_type"),
+        ("empty.txt", b"", "empty_file"),
+    ],
+)
+def test_mislabelled_and_unsupported_files_are_refused_with_nothing_stored(name, data, code, media_root):
+    with pytest.raises(ValidationError) as excinfo:
+        create(UserFactory(), name, data)
+    assert excinfo.value.rejection_code == code
+    assert not Upload.objects.exists() and stored_files(media_root) == []
+
+
+def test_an_oversized_file_is_refused_with_nothing_stored(settings, media_root):
+    settings.MAX_UPLOAD_MB = 1
+    data = documents.make_pdf() + b"\n%" + b"0" * (1024 * 1024)
+    with pytest.raises(ValidationError) as excinfo:
+        create(UserFactory(), "big.pdf", data)
+    assert (excinfo.value.rejection_code, excinfo.value.status_code) == ("file_too_large", 413)
+    assert not Upload.objects.exists() and stored_files(media_root) == []
+
+
+def test_too_many_pages_are_refused_at_upload(settings, media_root):
+    settings.MAX_PAGES = 2
+    with pytest.raises(ValidationError) as excinfo:
+        create(UserFactory(), "a.pdf", documents.make_pdf())
+    assert excinfo.value.rejection_code == "too_many_pages"
+    assert stored_files(media_root) == []
+
+
+def test_an_upload_over_the_quota_is_refused(settings, media_root):
+    settings.MAX_UPLOADS_PER_USER = 2
+    user = UserFactory()
+    create(user, "a.txt", b"First document about vectors and scalars. " * 10)
+    create(user, "b.txt", b"Second document about vectors and scalars. " * 10)
+    with pytest.raises(ValidationError) as excinfo:
+        create(user, "c.txt", b"Third document about vectors and scalars. " * 10)
+    assert (excinfo.value.rejection_code, excinfo.value.status_code) == ("quota_exceeded", 403)
+    assert Upload.objects.count() == 2 and len(stored_files(media_root)) == 2
+
+
+def test_the_pipeline_makes_grounded_items_in_the_document_language():
+    upload = run_pipeline(create(UserFactory(), "skript.pdf", documents.make_pdf(documents.DE_PAGES))[0])
+    assert (upload.status, upload.language, upload.progress) == ("ready", "de", 100)
+    assert upload.flashcard_count == Flashcard.objects.filter(upload=upload).count() > 0
+    assert upload.question_count == Question.objects.filter(upload=upload).count() > 0
+    assert [t.title for t in Topic.objects.filter(upload=upload)] == ["Grundbegriffe", "Kenngrößen", "Modelle"]
+    for card in Flashcard.objects.filter(upload=upload):
+        page_text = " ".join(
+            Section.objects.filter(upload=upload, page=card.source_page).values_list("text", flat=True)
+        )
+        assert " ".join(card.source_snippet.split()) in " ".join(page_text.split())
+        assert card.topic is not None and card.source_page in card.topic.pages
+    basic = Flashcard.objects.filter(upload=upload, kind="basic")
+    assert {c.front for c in basic} >= {"Was ist Warteschlange?", "Was ist Auslastung?"}
+    for question in Question.objects.filter(upload=upload):
+        assert len(set(question.options)) == 4
+        assert question.stem.startswith(("Welcher Begriff", "Ergänze die Lücke"))
+
+
+def test_a_message_delivered_twice_processes_once(django_capture_on_commit_callbacks):
+    upload, _created = create(UserFactory(), "a.pdf", documents.make_pdf())
+    with django_capture_on_commit_callbacks() as callbacks:
+        process_document(upload.pk)
+        process_document(upload.pk)
+    assert len(callbacks) == 1, "generation is started once"
+    assert Section.objects.filter(upload=upload).count() == 6
+
+
+def test_a_generation_actor_run_twice_leaves_no_duplicates():
+    upload = run_pipeline(create(UserFactory(), "a.pdf", documents.make_pdf())[0])
+    cards, questions = upload.flashcard_count, upload.question_count
+    Upload.objects.filter(pk=upload.pk).update(status=Upload.Status.GENERATING)  # a late redelivery
+    generate_flashcards(upload.pk, upload.run)
+    generate_flashcards(upload.pk, upload.run)
+    generate_questions(upload.pk, upload.run)
+    assert Flashcard.objects.filter(upload=upload).count() == cards
+    assert Question.objects.filter(upload=upload).count() == questions
+    fronts = list(Flashcard.objects.filter(upload=upload).values_list("front", flat=True))
+    assert len(fronts) == len(set(fronts))
+
+
+def test_a_stale_run_does_not_touch_a_reprocessed_upload(django_capture_on_commit_callbacks):
+    upload = run_pipeline(create(UserFactory(), "a.pdf", documents.make_pdf())[0])
+    old_run = upload.run
+    upload = services.upload_reprocess(upload=upload)
+    assert (upload.status, upload.run) == ("queued", old_run + 1)
+    generate_flashcards(upload.pk, old_run)
+    upload.refresh_from_db()
+    assert upload.status == "queued" and not upload.flashcards_done
+    upload = run_pipeline(upload)
+    assert upload.status == "ready" and upload.flashcard_count > 0
+
+
+def test_a_failed_upload_keeps_its_message_and_can_be_retried():
+    upload = run_pipeline(create(UserFactory(), "locked.pdf", documents.make_encrypted_pdf())[0])
+    assert (upload.status, upload.error_code) == ("failed", "pdf_encrypted")
+    assert "password protected" in upload.error_message
+    upload = services.upload_reprocess(upload=upload)
+    assert upload.status == "queued" and upload.error_code == ""
+
+
+def test_delete_removes_file_rows_and_cache(django_capture_on_commit_callbacks, media_root):
+    upload = run_pipeline(create(UserFactory(), "a.pdf", documents.make_pdf())[0])
+    assert cache.get(services.text_cache_key(upload.pk)) is not None
+    with django_capture_on_commit_callbacks(execute=True):
+        services.upload_delete(upload=upload)
+    assert stored_files(media_root) == []
+    assert not Section.objects.exists() and not Flashcard.objects.exists() and not Topic.objects.exists()
+    assert cache.get(services.text_cache_key(upload.pk)) is None
+
+
+def test_generation_reads_the_database_when_the_cache_is_gone():
+    upload, _created = create(UserFactory(), "a.pdf", documents.make_pdf())
+    process_document(upload.pk)
+    cache.delete(services.text_cache_key(upload.pk))
+    sections = services.sections_load(upload.pk)
+    assert len(sections) == 6 and cache.get(services.text_cache_key(upload.pk)) is not None
