@@ -118,3 +118,26 @@ def make_zip_bomb(main_part: str = "word/document.xml", size_mb: int = 400) -> b
             for _index in range(size_mb):
                 entry.write(chunk)
     return buffer.getvalue()
+
+
+def make_billion_laughs_docx() -> bytes:
+    """A DOCX whose main part declares nested entities that would expand to gigabytes."""
+    source = zipfile.ZipFile(io.BytesIO(make_docx()))
+    entities = '<!ENTITY a0 "lol">' + "".join(
+        f'<!ENTITY a{i} "{("&a" + str(i - 1) + ";") * 10}">' for i in range(1, 10)
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "word/document.xml":
+                head, _sep, rest = data.partition(b"?>")
+                data = (
+                    head
+                    + b"?><!DOCTYPE w:document ["
+                    + entities.encode()
+                    + b"]>"
+                    + rest.replace(b"Vectors and scalars", b"&a9;")
+                )
+            target.writestr(info, data)
+    return buffer.getvalue()

@@ -1,0 +1,71 @@
+"""The offline generator on documents made in the test."""
+
+from __future__ import annotations
+
+from learning.generation import SourceSection
+from learning.generation.offline import OfflineProvider
+from learning.generation.text import normalize
+from uploads.tests import documents
+
+
+def sections_of(pages: list[str], *, headings: bool = True) -> list[SourceSection]:
+    sections: list[SourceSection] = []
+    for page, text in enumerate(pages, start=1):
+        heading, _newline, body = text.partition("\n")
+        if headings:
+            sections.append(SourceSection(len(sections), heading, page, heading, 1))
+        sections.append(SourceSection(len(sections), body, page, heading if headings else ""))
+    return sections
+
+
+def test_english_definitions_become_basic_cards_and_questions():
+    provider = OfflineProvider()
+    sections = sections_of(documents.EN_PAGES)
+    cards = provider.generate_flashcards(sections, "en", 50)
+    basic = {card.front: card.back for card in cards if card.kind == "basic"}
+    assert basic["What is vector?"].startswith("A quantity that has both a magnitude and a direction")
+    assert "What is dot product?" in basic
+    assert all(len(card.back) <= 300 for card in cards)
+    questions = provider.generate_questions(sections, "en", 50)
+    assert questions
+    for question in questions:
+        assert len({normalize(o) for o in question.options}) == 4
+        answer = question.options[question.correct_index]
+        assert sum(normalize(o) == normalize(answer) for o in question.options) == 1
+
+
+def test_german_documents_get_german_items():
+    provider = OfflineProvider()
+    sections = sections_of(documents.DE_PAGES)
+    cards = provider.generate_flashcards(sections, "de", 50)
+    assert {"Was ist Warteschlange?", "Was ist Ankunftsrate?"} <= {c.front for c in cards}
+    assert all(c.front.startswith("Was ") for c in cards if c.kind == "basic")
+    questions = provider.generate_questions(sections, "de", 50)
+    assert questions and all(q.stem.startswith(("Welcher Begriff", "Ergänze die Lücke")) for q in questions)
+
+
+def test_cloze_cards_blank_a_key_term_of_their_sentence():
+    cards = OfflineProvider().generate_flashcards(sections_of(documents.EN_PAGES), "en", 50)
+    cloze = [card for card in cards if card.kind == "cloze"]
+    assert cloze
+    for card in cloze:
+        assert "{{c1::" + card.back + "}}" in card.front
+        assert card.front.replace("{{c1::" + card.back + "}}", card.back) == card.snippet
+
+
+def test_topics_follow_headings_with_their_pages():
+    topics = OfflineProvider().extract_topics(sections_of(documents.EN_PAGES), "en")
+    assert [(t.title, t.pages) for t in topics] == [
+        ("Vectors and scalars", [1]),
+        ("Operations on vectors", [2]),
+        ("Coordinate systems", [3]),
+    ]
+    assert topics[0].summary.startswith("A vector is a quantity")
+
+
+def test_without_headings_topics_come_from_key_terms():
+    long_pages = [page + " " + page.partition("\n")[2] * 4 for page in documents.EN_PAGES * 2]
+    topics = OfflineProvider().extract_topics(sections_of(long_pages, headings=False), "en")
+    assert 1 < len(topics) <= 8
+    assert all(t.title and t.key_terms for t in topics)
+    assert topics[0].first_section == 0 and topics[-1].last_section == len(long_pages) - 1
