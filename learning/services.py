@@ -64,6 +64,16 @@ def _run_stage(upload_id: int, run: int, stage: Callable[[Upload, list[SourceSec
     upload_finish(upload_id=upload_id, run=run)
 
 
+def _replace_generated(upload: Upload, model: type, rows: list, *, stage: str, dropped: int) -> None:
+    """One transaction: the untouched generated items give way to the new ones; edited ones stay."""
+    with transaction.atomic():
+        model.objects.filter(upload=upload, generated=True).delete()
+        model.objects.bulk_create(rows)
+        total = model.objects.filter(upload=upload).count()
+        counts = {f"{stage}_done": True, f"{stage.removesuffix('s')}_count": total}
+        _complete_stage(upload.pk, upload.run, **counts, items_dropped=F("items_dropped") + dropped)
+
+
 def _flashcards(upload: Upload, sections: list[SourceSection]) -> None:
     drafts = get_provider().generate_flashcards(sections, upload.language, settings.MAX_FLASHCARDS_PER_DOCUMENT)
     kept, dropped = gate_flashcards(drafts, {s.order: s for s in sections})
@@ -78,17 +88,7 @@ def _flashcards(upload: Upload, sections: list[SourceSection]) -> None:
         )
         for d in kept
     ]
-    with transaction.atomic():
-        Flashcard.objects.filter(upload=upload, generated=True).delete()
-        Flashcard.objects.bulk_create(cards)
-        total = Flashcard.objects.filter(upload=upload).count()
-        _complete_stage(
-            upload.pk,
-            upload.run,
-            flashcards_done=True,
-            flashcard_count=total,
-            items_dropped=F("items_dropped") + dropped,
-        )
+    _replace_generated(upload, Flashcard, cards, stage="flashcards", dropped=dropped)
 
 
 def _questions(upload: Upload, sections: list[SourceSection]) -> None:
@@ -106,13 +106,7 @@ def _questions(upload: Upload, sections: list[SourceSection]) -> None:
         )
         for d in kept
     ]
-    with transaction.atomic():
-        Question.objects.filter(upload=upload, generated=True).delete()
-        Question.objects.bulk_create(questions)
-        total = Question.objects.filter(upload=upload).count()
-        _complete_stage(
-            upload.pk, upload.run, questions_done=True, question_count=total, items_dropped=F("items_dropped") + dropped
-        )
+    _replace_generated(upload, Question, questions, stage="questions", dropped=dropped)
 
 
 def _topics(upload: Upload, sections: list[SourceSection]) -> None:
