@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -38,9 +39,11 @@ class UploadAdmin(admin.ModelAdmin):
     def reprocess(self, request: HttpRequest, queryset: QuerySet[Upload]) -> None:
         done = 0
         for upload in queryset:
-            if not upload.is_processing:
+            try:
                 services.upload_reprocess(upload=upload)
-                done += 1
+            except ValidationError:
+                continue  # still processing: the service refuses, as it does for students
+            done += 1
         self.message_user(request, _("%(count)d uploads queued again.") % {"count": done}, messages.SUCCESS)
 
     @admin.action(description=_("Mark as failed"))

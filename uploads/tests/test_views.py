@@ -104,3 +104,19 @@ def test_another_student_cannot_see_fetch_reprocess_or_delete(client, media_root
 
 def test_documents_require_login(client):
     assert client.get("/documents/").status_code == 302
+
+
+def test_staff_reprocess_from_the_admin_skips_uploads_still_processing(admin_client):
+    owner = UserFactory()
+    admin_client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    from uploads.services import upload_create
+
+    busy, _created = upload_create(owner=owner, file=SimpleUploadedFile("a.md", documents.make_markdown()))
+    done = run_pipeline(upload_create(owner=owner, file=SimpleUploadedFile("b.pdf", documents.make_pdf()))[0])
+    response = admin_client.post(
+        "/admin/uploads/upload/", {"action": "reprocess", "_selected_action": [busy.pk, done.pk]}, follow=True
+    )
+    assert "1 uploads queued again." in response.content.decode()
+    done.refresh_from_db()
+    busy.refresh_from_db()
+    assert (done.status, done.run, busy.run) == ("queued", 2, 1)
