@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format messages compilemessages clean
+.PHONY: run test eval lint format messages compilemessages clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ run: $(STAMP) compilemessages
 
 test: $(STAMP) compilemessages lint
 	$(PY) -m hackthestudy.devtools test
+
+# The generator over ../shared/corpus/: a quality table, stored in bench/results/.
+eval: $(STAMP)
+	DEBUG=$${DEBUG:-True} $(PY) manage.py eval_generation $(EVAL_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

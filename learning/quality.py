@@ -47,3 +47,13 @@ def gate_questions(drafts: list[QuestionDraft], sections: dict[int, SourceSectio
         seen.add(key)
         kept.append(draft)
     return kept, len(drafts) - len(kept)
+
+
+def flashcards_build(provider, sections: list[SourceSection], language: str, limit: int) -> tuple[list, int]:
+    drafts = provider.generate_flashcards(sections, language, limit)
+    return gate_flashcards(drafts, {s.order: s for s in sections})
+
+
+def questions_build(provider, sections: list[SourceSection], language: str, limit: int) -> tuple[list, int]:
+    drafts = provider.generate_questions(sections, language, limit)
+    return gate_questions(drafts, {s.order: s for s in sections})

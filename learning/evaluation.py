@@ -1,0 +1,158 @@
+"""`make eval`: the generator over a folder of real documents, measured the way a student would judge it."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+from learning.checks import (
+    DuplicateFinder,
+    SourceIndex,
+    is_grounded,
+    item_language,
+    mcq_problem,
+    substantial_units,
+)
+from learning.generation import FlashcardDraft, QuestionDraft, SourceSection, get_provider
+from learning.quality import flashcards_build, questions_build
+from learning.templatetags.study import cloze_full
+from uploads.errors import PermanentError
+from uploads.language import detect_language
+
+PAGE_CHARS = 3000  # a standard page, for documents without pages (DOCX, text)
+
+
+@dataclass
+class DocumentScore:
+    document: str
+    status: str
+    language: str = ""
+    pages: float = 0
+    paged: bool = True
+    flashcards: int = 0
+    questions: int = 0
+    dropped: int = 0
+    items_per_page: float = 0
+    grounded: float = 0
+    duplicates: float = 0
+    coverage: float = 0
+    language_match: float = 0
+    median_answer_chars: float = 0
+    fair_questions: float = 0
+    answer_positions: str = ""
+    seconds: float = 0
+
+
+def _extract(path: Path):
+    from uploads.detection import sniff_kind
+    from uploads.extraction import extract
+    from uploads.extraction.guard import run_guarded
+
+    with path.open("rb") as handle:
+        kind = sniff_kind(handle)
+    return run_guarded(
+        extract,
+        str(path),
+        kind,
+        settings.MAX_PAGES,
+        timeout=settings.EXTRACTION_TIMEOUT_SECONDS,
+        memory_mb=settings.EXTRACTION_MEMORY_MB,
+    )
+
+
+def _items(cards: list[FlashcardDraft], questions: list[QuestionDraft]) -> list[tuple[str, str, int, str]]:
+    """(what is asked, the answer, cited section, snippet) for every item."""
+    rows = [(cloze_full(c.front) if c.kind == "cloze" else c.front, c.back, c.section_order, c.snippet) for c in cards]
+    rows += [(q.stem, q.options[q.correct_index], q.section_order, q.snippet) for q in questions]
+    return rows
+
+
+def score_document(path: Path, provider=None) -> DocumentScore:
+    started = time.monotonic()
+    try:
+        document = _extract(path)
+    except Exception as exc:  # noqa: BLE001 - the eval reports every failure and goes on
+        code = exc.code if isinstance(exc, PermanentError) else type(exc).__name__
+        return DocumentScore(path.name, f"failed: {code}")
+    sections = [
+        SourceSection(order, s.text, s.page, s.heading_path, s.heading_level)
+        for order, s in enumerate(document.sections)
+    ]
+    language = detect_language("\n".join(s.text for s in sections))
+    provider = provider or get_provider()
+    cards, dropped_cards = flashcards_build(provider, sections, language, settings.MAX_FLASHCARDS_PER_DOCUMENT)
+    questions, dropped_questions = questions_build(provider, sections, language, settings.MAX_QUESTIONS_PER_DOCUMENT)
+    index = SourceIndex(sections)
+    items = _items(cards, questions)
+    paged = document.page_count is not None
+    pages = document.page_count or max(1.0, round(sum(len(s.text) for s in sections) / PAGE_CHARS, 1))
+    card_keys, question_keys = DuplicateFinder(), DuplicateFinder()
+    languages = [item_language(f"{asked} {answer}") for asked, answer, _order, _snippet in items]
+    decided = [lang for lang in languages if lang is not None]
+    units = substantial_units(index)
+    covered = {index.unit_of.get(order) for _asked, _answer, order, _snippet in items}
+    share = lambda part, whole: round(part / whole, 3) if whole else 0.0  # noqa: E731
+    return DocumentScore(
+        document=path.name,
+        status="ready",
+        language=language,
+        pages=pages,
+        paged=paged,
+        flashcards=len(cards),
+        questions=len(questions),
+        dropped=dropped_cards + dropped_questions,
+        items_per_page=round(len(items) / pages, 2),
+        grounded=share(sum(is_grounded(index, o, s, a, language) for _q, a, o, s in items), len(items)),
+        duplicates=share(
+            sum(not card_keys.add(asked) for asked, _a, _o, _s in items[: len(cards)])
+            + sum(not question_keys.add(asked) for asked, _a, _o, _s in items[len(cards) :]),
+            len(items),
+        ),
+        coverage=share(sum(unit.index in covered for unit in units), len(units)),
+        language_match=share(sum(lang == language for lang in decided), len(decided)),
+        median_answer_chars=statistics.median(len(answer) for _q, answer, _o, _s in items) if items else 0,
+        fair_questions=share(
+            sum(mcq_problem(q.stem, q.options, q.correct_index) is None for q in questions), len(questions)
+        ),
+        answer_positions="/".join(str(sum(q.correct_index == i for q in questions)) for i in range(4)),
+        seconds=round(time.monotonic() - started, 2),
+    )
+
+
+COLUMNS = [
+    ("document", "document"),
+    ("status", "status"),
+    ("pages", "pages"),
+    ("flashcards", "cards"),
+    ("questions", "questions"),
+    ("dropped", "dropped"),
+    ("items_per_page", "items/page"),
+    ("grounded", "grounded"),
+    ("duplicates", "duplicates"),
+    ("coverage", "coverage"),
+    ("language_match", "language"),
+    ("median_answer_chars", "median answer"),
+    ("fair_questions", "fair MCQ"),
+    ("answer_positions", "A/B/C/D"),
+    ("seconds", "s"),
+]
+
+
+def markdown_table(scores: list[DocumentScore]) -> str:
+    lines = ["| " + " | ".join(title for _key, title in COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+    for score in scores:
+        row = asdict(score)
+        cells = []
+        for key, _title in COLUMNS:
+            value = row[key]
+            if key == "pages" and not score.paged and score.status == "ready":
+                value = f"~{value}"
+            if key == "status" and score.status == "ready":
+                value = f"ready ({score.language})"
+            cells.append(str(value))
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
