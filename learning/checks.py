@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from learning.generation import SourceSection
-from learning.generation.text import normalize, stopwords
+from learning.generation.text import is_informative, normalize, sentences, stopwords
 from uploads.language import detect_language
 
 SNIPPET_MIN_SCORE = 90
@@ -22,7 +22,7 @@ ANSWER_MIN_SCORE = 85
 LONG_ANSWER_WORD_SHARE = 0.7
 DUPLICATE_MIN_SCORE = 90
 UNIT_CHARS = 4000
-MIN_UNIT_CHARS = 300  # a unit with less prose than this is too short to need an item
+MIN_UNIT_CHARS = 200  # a unit with less prose than this is too short to need an item
 LANGUAGE_MIN_WORDS = 6
 _WORD = re.compile(r"\w{4,}", re.UNICODE)
 
@@ -40,13 +40,18 @@ class Unit:
     chars: int
 
 
+def prose_chars(text: str) -> int:
+    """Characters in real sentences: link lists, code and tables do not need a flashcard."""
+    return sum(len(sentence) for sentence in sentences(text) if is_informative(sentence))
+
+
 def document_units(sections: list[SourceSection]) -> list[Unit]:
     units: list[Unit] = []
     current: list[SourceSection] = []
 
     def close() -> None:
         if current:
-            chars = sum(len(s.text) for s in current if s.heading_level == 0)
+            chars = sum(prose_chars(s.text) for s in current if s.heading_level == 0)
             units.append(Unit(len(units), tuple(s.order for s in current), current[0].page, chars))
             current.clear()
 

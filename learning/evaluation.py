@@ -18,8 +18,7 @@ from learning.checks import (
     substantial_units,
 )
 from learning.generation import FlashcardDraft, QuestionDraft, SourceSection, get_provider
-from learning.quality import flashcards_build, questions_build
-from learning.templatetags.study import cloze_full
+from learning.quality import cloze_sentence, flashcards_build, questions_build
 from uploads.errors import PermanentError
 from uploads.language import detect_language
 
@@ -66,7 +65,9 @@ def _extract(path: Path):
 
 def _items(cards: list[FlashcardDraft], questions: list[QuestionDraft]) -> list[tuple[str, str, int, str]]:
     """(what is asked, the answer, cited section, snippet) for every item."""
-    rows = [(cloze_full(c.front) if c.kind == "cloze" else c.front, c.back, c.section_order, c.snippet) for c in cards]
+    rows = [
+        (cloze_sentence(c.front) if c.kind == "cloze" else c.front, c.back, c.section_order, c.snippet) for c in cards
+    ]
     rows += [(q.stem, q.options[q.correct_index], q.section_order, q.snippet) for q in questions]
     return rows
 
@@ -84,15 +85,15 @@ def score_document(path: Path, provider=None) -> DocumentScore:
     ]
     language = detect_language("\n".join(s.text for s in sections))
     provider = provider or get_provider()
-    cards, dropped_cards = flashcards_build(provider, sections, language, settings.MAX_FLASHCARDS_PER_DOCUMENT)
-    questions, dropped_questions = questions_build(provider, sections, language, settings.MAX_QUESTIONS_PER_DOCUMENT)
+    cards, card_report = flashcards_build(provider, sections, language, settings.MAX_FLASHCARDS_PER_DOCUMENT)
+    questions, question_report = questions_build(provider, sections, language, settings.MAX_QUESTIONS_PER_DOCUMENT)
     index = SourceIndex(sections)
     items = _items(cards, questions)
     paged = document.page_count is not None
     pages = document.page_count or max(1.0, round(sum(len(s.text) for s in sections) / PAGE_CHARS, 1))
     card_keys, question_keys = DuplicateFinder(), DuplicateFinder()
     languages = [item_language(f"{asked} {answer}") for asked, answer, _order, _snippet in items]
-    decided = [lang for lang in languages if lang is not None]
+    decided = [lang for lang in languages if lang in ("de", "en")]  # "other": too few function words to tell
     units = substantial_units(index)
     covered = {index.unit_of.get(order) for _asked, _answer, order, _snippet in items}
     share = lambda part, whole: round(part / whole, 3) if whole else 0.0  # noqa: E731
@@ -104,7 +105,7 @@ def score_document(path: Path, provider=None) -> DocumentScore:
         paged=paged,
         flashcards=len(cards),
         questions=len(questions),
-        dropped=dropped_cards + dropped_questions,
+        dropped=card_report.dropped_total + question_report.dropped_total,
         items_per_page=round(len(items) / pages, 2),
         grounded=share(sum(is_grounded(index, o, s, a, language) for _q, a, o, s in items), len(items)),
         duplicates=share(

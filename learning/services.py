@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from learning.generation import SourceSection, get_provider
 from learning.models import Flashcard, Question, Topic
-from learning.quality import gate_flashcards, gate_questions
+from learning.quality import flashcards_build, questions_build
 from uploads.errors import PermanentError
 from uploads.models import Section, Upload
 from uploads.services import sections_load, upload_fail
@@ -75,8 +75,10 @@ def _replace_generated(upload: Upload, model: type, rows: list, *, stage: str, d
 
 
 def _flashcards(upload: Upload, sections: list[SourceSection]) -> None:
-    drafts = get_provider().generate_flashcards(sections, upload.language, settings.MAX_FLASHCARDS_PER_DOCUMENT)
-    kept, dropped = gate_flashcards(drafts, {s.order: s for s in sections})
+    kept_by_student = Flashcard.objects.filter(upload=upload, generated=False).values_list("kind", "front", "back")
+    limit = settings.MAX_FLASHCARDS_PER_DOCUMENT
+    kept, report = flashcards_build(get_provider(), sections, upload.language, limit, kept_by_student)
+    logger.info("Flashcards for upload %s: %d kept, %s", upload.pk, len(kept), report)
     rows = _section_ids(upload.pk)
     cards = [
         Flashcard(
@@ -88,12 +90,14 @@ def _flashcards(upload: Upload, sections: list[SourceSection]) -> None:
         )
         for d in kept
     ]
-    _replace_generated(upload, Flashcard, cards, stage="flashcards", dropped=dropped)
+    _replace_generated(upload, Flashcard, cards, stage="flashcards", dropped=report.dropped_total)
 
 
 def _questions(upload: Upload, sections: list[SourceSection]) -> None:
-    drafts = get_provider().generate_questions(sections, upload.language, settings.MAX_QUESTIONS_PER_DOCUMENT)
-    kept, dropped = gate_questions(drafts, {s.order: s for s in sections})
+    kept_by_student = Question.objects.filter(upload=upload, generated=False).values_list("stem", flat=True)
+    limit = settings.MAX_QUESTIONS_PER_DOCUMENT
+    kept, report = questions_build(get_provider(), sections, upload.language, limit, kept_by_student)
+    logger.info("Questions for upload %s: %d kept, %s", upload.pk, len(kept), report)
     rows = _section_ids(upload.pk)
     questions = [
         Question(
@@ -106,7 +110,7 @@ def _questions(upload: Upload, sections: list[SourceSection]) -> None:
         )
         for d in kept
     ]
-    _replace_generated(upload, Question, questions, stage="questions", dropped=dropped)
+    _replace_generated(upload, Question, questions, stage="questions", dropped=report.dropped_total)
 
 
 def _topics(upload: Upload, sections: list[SourceSection]) -> None:

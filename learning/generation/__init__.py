@@ -27,6 +27,7 @@ class FlashcardDraft:
     back: str
     section_order: int
     snippet: str
+    part: int = 0  # 1, 2, ... for the parts of an over-long answer split into atomic cards
 
 
 @dataclass
