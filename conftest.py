@@ -10,11 +10,12 @@ from hackthestudy.redis import get_redis
 
 @pytest.fixture(autouse=True)
 def _fresh_redis_keys() -> None:
-    """Throttle counters and heartbeats live in Redis; each test starts without them."""
+    """Throttle counters, heartbeats and cached AI answers live in Redis; each test starts without them."""
     client = get_redis()
-    keys = list(client.scan_iter("hts:*", count=1000))
-    if keys:
-        client.delete(*keys)
+    for pattern in ("hts:*", "openai_cache:*", "openai_requests:*"):
+        keys = list(client.scan_iter(pattern, count=1000))
+        if keys:
+            client.delete(*keys)
 
 
 @pytest.fixture(autouse=True)
@@ -41,3 +42,25 @@ def auth_client(api_client: APIClient, user) -> APIClient:
     )
     api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {response.json()['access']}")
     return api_client
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Uploaded files go to the test's own folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def fake_openai(settings):
+    """A local OpenAI-compatible server; the real SDK talks to it over HTTP."""
+    from tests.fake_openai import API_KEY, FakeOpenAI
+
+    server = FakeOpenAI().start()
+    settings.OPENAI_API_KEY = API_KEY
+    settings.OPENAI_BASE_URL = server.base_url
+    settings.OPENAI_TIMEOUT_SECONDS = 0.5
+    settings.OPENAI_MAX_RETRIES = 1
+    settings.OPENAI_CONCURRENCY = 2
+    yield server
+    server.stop()

@@ -214,6 +214,19 @@ MAX_QUESTIONS_PER_DOCUMENT = env.int("MAX_QUESTIONS_PER_DOCUMENT", default=60)
 
 # --- Generation -------------------------------------------------------------
 OPENAI_API_KEY = env("OPENAI_API_KEY", default="")
+# Any OpenAI-compatible server (Ollama, vLLM, a test fake); empty means api.openai.com.
+OPENAI_BASE_URL = env("OPENAI_BASE_URL", default="") or None
+OPENAI_MODEL = env("OPENAI_MODEL", default="gpt-4o-mini")
+# The SDK's default timeout (10 minutes) would outlive the actor's time limit.
+OPENAI_TIMEOUT_SECONDS = env.float("OPENAI_TIMEOUT_SECONDS", default=60.0)
+OPENAI_MAX_RETRIES = env.int("OPENAI_MAX_RETRIES", default=2)  # the SDK's own retries with backoff
+# Hard cap of HTTP requests for one chunk and task in one processing run, across SDK and actor retries.
+OPENAI_MAX_REQUESTS_PER_CHUNK = env.int("OPENAI_MAX_REQUESTS_PER_CHUNK", default=6)
+OPENAI_CONCURRENCY = env.int("OPENAI_CONCURRENCY", default=4)
+OPENAI_CHUNK_TOKENS = env.int("OPENAI_CHUNK_TOKENS", default=3000)
+OPENAI_CACHE_TTL_SECONDS = env.int("OPENAI_CACHE_TTL_SECONDS", default=60 * 60 * 24 * 30)
+# Tokens (in + out) one user may spend per calendar month; 0 means no limit.
+OPENAI_MONTHLY_TOKEN_BUDGET = env.int("OPENAI_MONTHLY_TOKEN_BUDGET", default=2_000_000)
 
 # --- REST API ---------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -263,6 +276,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "GeneratorEnum": "uploads.models.Generator",  # which generator made an upload's material
+        "GeneratorRequestEnum": ["auto", "ai", "offline"],  # which one a client asks for
+    },
 }
 
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
@@ -310,6 +327,9 @@ LOGGING = {
     "loggers": {
         "django": {"level": LOG_LEVEL},
         "django.db.backends": {"level": "INFO"},
+        # One INFO line per API request is noise; retries and failures come from our own loggers.
+        "httpx2": {"level": "WARNING"},
+        "openai": {"level": "WARNING"},
     },
 }
 

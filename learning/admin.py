@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from learning.models import Flashcard, Question, Topic
+from learning.models import AIUsage, Flashcard, Question, Topic
 
 
 @admin.register(Topic)
@@ -24,3 +24,30 @@ class QuestionAdmin(admin.ModelAdmin):
     list_filter = ["generated"]
     search_fields = ["stem", "upload__title", "upload__owner__email"]
     raw_id_fields = ["upload", "topic", "source_section"]
+
+
+@admin.register(AIUsage)
+class AIUsageAdmin(admin.ModelAdmin):
+    """What the AI cost, per generation stage: tokens in and out, requests, answers from the cache."""
+
+    list_display = [
+        "created_at",
+        "user",
+        "upload",
+        "task",
+        "model",
+        "requests",
+        "tokens_in",
+        "tokens_out",
+        "cached_answers",
+    ]
+    list_filter = ["task", "model"]
+    search_fields = ["user__email", "upload__title"]
+    raw_id_fields = ["user", "upload"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -97,3 +97,25 @@ class Question(SourceMixin):
 
     def __str__(self) -> str:
         return self.stem[:80]
+
+
+class AIUsage(models.Model):
+    """What one generation stage cost: the monthly budget sums these, and they outlive deleted uploads."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ai_usage")
+    upload = models.ForeignKey(Upload, null=True, blank=True, on_delete=models.SET_NULL, related_name="ai_usage")
+    task = models.CharField(max_length=16)
+    model = models.CharField(max_length=100)
+    requests = models.PositiveIntegerField(default=0)
+    tokens_in = models.PositiveIntegerField(default=0)
+    tokens_out = models.PositiveIntegerField(default=0)
+    cached_answers = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("AI usage")
+        verbose_name_plural = _("AI usage")
+
+    def __str__(self) -> str:
+        return f"{self.task} {self.tokens_in}+{self.tokens_out}"

@@ -7,6 +7,7 @@ part keeps its share. What was dropped, and why, is counted in a `GateReport`.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import random
 import re
@@ -22,7 +23,7 @@ from learning.checks import (
     mcq_problem,
     substantial_units,
 )
-from learning.generation import FlashcardDraft, Provider, QuestionDraft, SourceSection
+from learning.generation import AllChunksFailed, FlashcardDraft, Provider, QuestionDraft, SourceSection
 from learning.generation.text import sentences
 
 MAX_ANSWER_CHARS = 300
@@ -230,7 +231,8 @@ def _with_coverage(gate: _Gate, kept: list, generate) -> list:
     missing = gate.uncovered_sections(item.section_order for item in kept)
     if missing:
         units = {gate.index.unit_of[s.order] for s in missing}
-        kept += gate.check(generate(missing, COVERAGE_ITEMS_PER_UNIT * len(units)))
+        with contextlib.suppress(AllChunksFailed):  # reported by the provider; the first pass's items stay
+            kept += gate.check(generate(missing, COVERAGE_ITEMS_PER_UNIT * len(units)))
     return kept
 
 

@@ -11,8 +11,8 @@ from django.db.models import F
 from django.db.models.functions import Least
 from django.utils import timezone
 
-from learning.generation import SourceSection, get_provider
-from learning.models import Flashcard, Question, Topic
+from learning.generation import AllChunksFailed, Provider, SourceSection, get_provider
+from learning.models import AIUsage, Flashcard, Question, Topic
 from learning.quality import flashcards_build, questions_build
 from uploads.errors import PermanentError
 from uploads.models import Section, Upload
@@ -52,16 +52,52 @@ def _complete_stage(upload_id: int, run: int, **fields: object) -> None:
     )
 
 
-def _run_stage(upload_id: int, run: int, stage: Callable[[Upload, list[SourceSection]], None]) -> None:
+def _run_stage(upload_id: int, run: int, stage: Callable[[Upload, list[SourceSection], Provider], None]) -> None:
     upload = _active_upload(upload_id, run)
     if upload is None:
         return  # deleted, failed, finished, or superseded by a reprocess
+    provider = get_provider(upload.generator or "offline", scope=f"{upload_id}:{run}")
     try:
-        stage(upload, _source_sections(upload_id))
+        stage(upload, _source_sections(upload_id), provider)
     except PermanentError as exc:
         upload_fail(upload_id=upload_id, code=exc.code, detail=exc.detail)
         return
+    except AllChunksFailed as exc:
+        upload_fail(upload_id=upload_id, code=exc.code, detail=str(exc))
+        return
+    finally:
+        usage_record(upload=upload, task=stage.__name__.strip("_"), provider=provider)
     upload_finish(upload_id=upload_id, run=run)
+
+
+def usage_record(*, upload: Upload, task: str, provider: Provider) -> None:
+    """What the stage cost, whether it succeeded or not: on the upload (for staff) and in the budget ledger."""
+    usage = getattr(provider, "usage", None)
+    if usage is None or not (usage.requests or usage.cached or usage.failed_chunks):
+        return
+    with transaction.atomic():
+        AIUsage.objects.create(
+            user_id=upload.owner_id,
+            upload=upload,
+            task=task,
+            model=getattr(provider, "model", ""),
+            requests=usage.requests,
+            tokens_in=usage.tokens_in,
+            tokens_out=usage.tokens_out,
+            cached_answers=usage.cached,
+        )
+        Upload.objects.filter(pk=upload.pk).update(
+            ai_requests=F("ai_requests") + usage.requests,
+            ai_tokens_in=F("ai_tokens_in") + usage.tokens_in,
+            ai_tokens_out=F("ai_tokens_out") + usage.tokens_out,
+            ai_cached_answers=F("ai_cached_answers") + usage.cached,
+        )
+        if usage.failed_chunks:
+            Upload.objects.filter(pk=upload.pk, run=upload.run).update(
+                chunks_failed=F("chunks_failed") + len(usage.failed_chunks)
+            )
+    if usage.failed_chunks:
+        logger.warning("Upload %s, %s: no material for %s", upload.pk, task, "; ".join(usage.failed_chunks))
 
 
 def _replace_generated(upload: Upload, model: type, rows: list, *, stage: str, dropped: int) -> None:
@@ -74,10 +110,10 @@ def _replace_generated(upload: Upload, model: type, rows: list, *, stage: str, d
         _complete_stage(upload.pk, upload.run, **counts, items_dropped=F("items_dropped") + dropped)
 
 
-def _flashcards(upload: Upload, sections: list[SourceSection]) -> None:
+def _flashcards(upload: Upload, sections: list[SourceSection], provider: Provider) -> None:
     kept_by_student = Flashcard.objects.filter(upload=upload, generated=False).values_list("kind", "front", "back")
     limit = settings.MAX_FLASHCARDS_PER_DOCUMENT
-    kept, report = flashcards_build(get_provider(), sections, upload.language, limit, kept_by_student)
+    kept, report = flashcards_build(provider, sections, upload.language, limit, kept_by_student)
     logger.info("Flashcards for upload %s: %d kept, %s", upload.pk, len(kept), report)
     rows = _section_ids(upload.pk)
     cards = [
@@ -93,10 +129,10 @@ def _flashcards(upload: Upload, sections: list[SourceSection]) -> None:
     _replace_generated(upload, Flashcard, cards, stage="flashcards", dropped=report.dropped_total)
 
 
-def _questions(upload: Upload, sections: list[SourceSection]) -> None:
+def _questions(upload: Upload, sections: list[SourceSection], provider: Provider) -> None:
     kept_by_student = Question.objects.filter(upload=upload, generated=False).values_list("stem", flat=True)
     limit = settings.MAX_QUESTIONS_PER_DOCUMENT
-    kept, report = questions_build(get_provider(), sections, upload.language, limit, kept_by_student)
+    kept, report = questions_build(provider, sections, upload.language, limit, kept_by_student)
     logger.info("Questions for upload %s: %d kept, %s", upload.pk, len(kept), report)
     rows = _section_ids(upload.pk)
     questions = [
@@ -113,8 +149,8 @@ def _questions(upload: Upload, sections: list[SourceSection]) -> None:
     _replace_generated(upload, Question, questions, stage="questions", dropped=report.dropped_total)
 
 
-def _topics(upload: Upload, sections: list[SourceSection]) -> None:
-    drafts = get_provider().extract_topics(sections, upload.language)
+def _topics(upload: Upload, sections: list[SourceSection], provider: Provider) -> None:
+    drafts = provider.extract_topics(sections, upload.language)
     with transaction.atomic():
         Topic.objects.filter(upload=upload).delete()
         parents: list[Topic] = []

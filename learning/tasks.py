@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import dramatiq
 
+# Paid API calls: few retries (the SDK already retried each request, and a Redis counter caps every
+# chunk at OPENAI_MAX_REQUESTS_PER_CHUNK), and time for a long document's chunks at OPENAI_CONCURRENCY.
 AI_ACTOR_OPTIONS = {
     "queue_name": "ai",
-    "max_retries": 3,
-    "min_backoff": 2_000,
+    "max_retries": 2,
+    "min_backoff": 5_000,
     "max_backoff": 60_000,
-    "time_limit": 10 * 60_000,
+    "time_limit": 30 * 60_000,
     "on_retry_exhausted": "upload_retries_exhausted",
 }
 

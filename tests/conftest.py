@@ -1,3 +1,3 @@
-from tests.e2e import media_root, worker
+from tests.e2e import worker
 
-__all__ = ["media_root", "worker"]
+__all__ = ["worker"]

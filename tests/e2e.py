@@ -50,12 +50,6 @@ def get_json(url: str) -> tuple[int, dict]:
 
 
 @pytest.fixture
-def media_root(settings, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
 def worker(tmp_path: Path, media_root: Path):
     port = free_port()
     log_path = tmp_path / "worker.log"

@@ -39,5 +39,5 @@ def test_the_catalog_holds_every_string_of_the_code(tmp_path):
         env={"DEBUG": "True", "PATH": "/usr/bin:/bin", "REDIS_URL": settings.REDIS_URL},
     )
     fresh = read_ids(copy / PO.relative_to(base))
-    missing = sorted(set(fresh) - set(read_ids(PO)))
+    missing = sorted(set(fresh) - set(read_ids(PO)), key=str)
     assert missing == [], "run `make messages` and translate these"

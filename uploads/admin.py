@@ -21,10 +21,14 @@ class UploadAdmin(admin.ModelAdmin):
         "flashcard_count",
         "question_count",
         "topic_count",
+        "generator",
+        "ai_requests",
+        "ai_tokens_in",
+        "ai_tokens_out",
         "error_code",
         "created_at",
     ]
-    list_filter = ["status", "kind", "language", "error_code"]
+    list_filter = ["status", "kind", "language", "generator", "error_code"]
     search_fields = ["title", "original_name", "owner__email", "sha256"]
     readonly_fields = [f.name for f in Upload._meta.fields if f.name not in ("title",)] + ["error_message"]
     actions = ["reprocess", "mark_failed", "delete_with_files"]

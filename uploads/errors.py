@@ -24,9 +24,46 @@ FAILURE_MESSAGES = {
     "extraction_crashed": gettext_lazy("The document reader crashed on this file."),
     "too_many_pages": gettext_lazy("This document has too many pages."),
     "generation_failed": gettext_lazy("Creating the study material failed. Please try again later."),
+    "ai_auth": gettext_lazy(
+        "The AI service did not accept our credentials. Reprocess the document later, or with the offline generator."
+    ),
+    "ai_quota": gettext_lazy(
+        "The AI service's quota is used up. Reprocess the document later, or with the offline generator."
+    ),
+    "ai_rejected": gettext_lazy("The AI service rejected this document. Reprocess it with the offline generator."),
+    "ai_unavailable": gettext_lazy(
+        "The AI service did not answer. Reprocess the document later, or with the offline generator."
+    ),
     "processing_failed": gettext_lazy("Processing failed. Please try again later."),
     "marked_failed": gettext_lazy("Processing was stopped by our staff."),
 }
+
+
+GENERATOR_NOTES = {
+    "ai_budget_spent": gettext_lazy(
+        "Your monthly AI allowance is used up, so the offline generator made this material. "
+        "The allowance renews on the first of the month."
+    ),
+}
+
+
+def generator_note_message(code: str) -> str:
+    return str(GENERATOR_NOTES[code]) if code in GENERATOR_NOTES else ""
+
+
+def ai_budget_spent() -> UploadRejected:
+    return UploadRejected(
+        _("Your monthly AI allowance is used up. Choose the offline generator, or wait for the first of the month."),
+        code="ai_budget_spent",
+        status_code=403,
+    )
+
+
+def ai_not_configured() -> UploadRejected:
+    return UploadRejected(
+        _("AI generation is not available on this server. Choose the offline generator."),
+        code="ai_unavailable",
+    )
 
 
 def error_message(code: str) -> str:

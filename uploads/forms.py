@@ -11,6 +11,12 @@ class UploadForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.pptx,.txt,.md,.markdown"}),
     )
     title = forms.CharField(label=_("Title (optional)"), max_length=255, required=False)
+    generator = forms.ChoiceField(
+        label=_("Study material by"),
+        choices=[("auto", _("AI when available, else the offline generator")), ("offline", _("The offline generator"))],
+        initial="auto",
+        required=False,
+    )
 
     def limits(self) -> dict[str, int]:
         return {

@@ -23,6 +23,11 @@ def upload_path(instance: Upload, filename: str) -> str:
     return f"uploads/{instance.owner_id}/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()[:10]}"
 
 
+class Generator(models.TextChoices):
+    OPENAI = "openai", _("AI (OpenAI)")
+    OFFLINE = "offline", _("Offline generator")
+
+
 class Upload(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -64,6 +69,15 @@ class Upload(models.Model):
     question_count = models.PositiveIntegerField(default=0)
     topic_count = models.PositiveIntegerField(default=0)
     items_dropped = models.PositiveIntegerField(default=0)
+    # Which generator this run uses, and why not the AI one when a key is configured.
+    generator = models.CharField(_("generator"), max_length=16, choices=Generator.choices, blank=True)
+    generator_note = models.CharField(max_length=32, blank=True)
+    # AI cost over all runs, for staff; chunks_failed counts this run's parts the AI gave nothing for.
+    ai_requests = models.PositiveIntegerField(_("AI requests"), default=0)
+    ai_tokens_in = models.PositiveIntegerField(_("AI tokens in"), default=0)
+    ai_tokens_out = models.PositiveIntegerField(_("AI tokens out"), default=0)
+    ai_cached_answers = models.PositiveIntegerField(_("AI answers from cache"), default=0)
+    chunks_failed = models.PositiveIntegerField(default=0)
 
     created_at = models.DateTimeField(auto_now_add=True)
     extracting_at = models.DateTimeField(null=True, blank=True)
@@ -94,6 +108,28 @@ class Upload(models.Model):
         from uploads.errors import error_message
 
         return error_message(self.error_code) if self.error_code else ""
+
+    @property
+    def generator_message(self) -> str:
+        """Why the offline generator made this document's material although AI is configured."""
+        from uploads.errors import generator_note_message
+
+        return generator_note_message(self.generator_note)
+
+    @property
+    def warning_message(self) -> str:
+        """Material is there, but parts of the document are missing from it."""
+        from django.utils.translation import ngettext
+
+        if not self.chunks_failed:
+            return ""
+        return ngettext(
+            "%(count)d part of this document could not be turned into study material by the AI service. "
+            "Reprocess it to try again.",
+            "%(count)d parts of this document could not be turned into study material by the AI service. "
+            "Reprocess it to try again.",
+            self.chunks_failed,
+        ) % {"count": self.chunks_failed}
 
 
 class Section(models.Model):

@@ -21,12 +21,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts.models import User
+from uploads import errors
 from uploads.detection import detect_kind
 from uploads.errors import PermanentError, UploadRejected, too_large
 from uploads.extraction import ExtractedDocument
 from uploads.inspection import inspect_file
 from uploads.language import detect_language
-from uploads.models import Section, Upload
+from uploads.models import Generator, Section, Upload
 
 logger = logging.getLogger(__name__)
 Status = Upload.Status
@@ -85,10 +86,35 @@ def _check_quota(owner: User) -> None:
         )
 
 
-def upload_create(*, owner: User, file: UploadedFile, title: str = "") -> tuple[Upload, bool]:
+GENERATOR_CHOICES = ("", "auto", "ai", "offline")
+
+
+def generator_choose(*, owner: User, requested: str = "") -> tuple[str, str]:
+    """(generator, note): AI when configured and the owner's monthly budget allows, else offline.
+
+    Asking for "ai" explicitly is refused when it cannot be had; "auto" falls back with a note.
+    """
+    from learning.generation import ai_available
+    from learning.selectors import ai_budget_spent
+
+    if requested == "offline":
+        return Generator.OFFLINE, ""
+    if not ai_available():
+        if requested == "ai":
+            raise errors.ai_not_configured()
+        return Generator.OFFLINE, ""
+    if ai_budget_spent(owner):
+        if requested == "ai":
+            raise errors.ai_budget_spent()
+        return Generator.OFFLINE, "ai_budget_spent"
+    return Generator.OPENAI, ""
+
+
+def upload_create(*, owner: User, file: UploadedFile, title: str = "", generator: str = "") -> tuple[Upload, bool]:
     """Stores the file and queues its processing; returns (upload, created).
 
     The same user uploading the same bytes again gets the existing upload back.
+    `generator` is "auto" (or empty), "ai" or "offline".
     """
     _check_limits(owner=owner, file=file)
     kind = detect_kind(file, file.name or "")
@@ -97,6 +123,7 @@ def upload_create(*, owner: User, file: UploadedFile, title: str = "") -> tuple[
     if existing is not None:
         return existing, False
     _check_quota(owner)
+    chosen, note = generator_choose(owner=owner, requested=generator)
     with _local_path(file) as path:
         page_count, meta_title = inspect_file(kind, file, path)
     if page_count and page_count > settings.MAX_PAGES:
@@ -115,6 +142,8 @@ def upload_create(*, owner: User, file: UploadedFile, title: str = "") -> tuple[
         kind=kind,
         page_count=page_count,
         stage_message=STAGE_MESSAGES["queued"],
+        generator=chosen,
+        generator_note=note,
     )
     upload.file.save(name, file, save=False)  # Storage.save streams the file in chunks
     try:
@@ -134,11 +163,15 @@ def _send_after_commit(upload_id: int) -> None:
 
 
 @transaction.atomic
-def upload_reprocess(*, upload: Upload) -> Upload:
+def upload_reprocess(*, upload: Upload, generator: str = "") -> Upload:
     """Back to the queue; the new run replaces the generated items as each stage finishes."""
     if upload.is_processing:
         raise UploadRejected(_("This document is still being processed."), code="still_processing", status_code=409)
+    chosen, note = generator_choose(owner=upload.owner, requested=generator)
     Upload.objects.filter(pk=upload.pk).update(
+        generator=chosen,
+        generator_note=note,
+        chunks_failed=0,
         run=F("run") + 1,
         status=Status.QUEUED,
         progress=0,

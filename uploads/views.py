@@ -27,7 +27,10 @@ def upload_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             upload, created = services.upload_create(
-                owner=request.user, file=form.cleaned_data["file"], title=form.cleaned_data["title"]
+                owner=request.user,
+                file=form.cleaned_data["file"],
+                title=form.cleaned_data["title"],
+                generator=form.cleaned_data["generator"] or "auto",
             )
         except ValidationError as exc:
             for message in exc.messages:
@@ -67,7 +70,8 @@ def upload_status(request: HttpRequest, upload_id: int) -> HttpResponse:
 def upload_reprocess(request: HttpRequest, upload_id: int) -> HttpResponse:
     upload = upload_get_for_user(user=request.user, upload_id=upload_id)
     try:
-        services.upload_reprocess(upload=upload)
+        generator = request.POST.get("generator", "")
+        services.upload_reprocess(upload=upload, generator=generator if generator in ("auto", "offline") else "")
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

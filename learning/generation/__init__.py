@@ -2,7 +2,8 @@
 
 A provider turns the extracted sections of a document into drafts; the services in
 learning/services.py check them (quality gates) and store them. `get_provider()` picks the
-OpenAI provider when OPENAI_API_KEY is set (a later issue) and the offline generator otherwise.
+OpenAI provider when OPENAI_API_KEY is set and the offline generator otherwise;
+the upload records which one it got (a spent monthly budget falls back to the offline one).
 """
 
 from __future__ import annotations
@@ -51,6 +52,12 @@ class TopicDraft:
     key_terms: list[str] = field(default_factory=list)
 
 
+class AllChunksFailed(Exception):
+    """The provider got nothing for any part of the text it was given (its failures are reported)."""
+
+    code = "ai_unavailable"
+
+
 class Provider(Protocol):
     name: str
 
@@ -61,7 +68,18 @@ class Provider(Protocol):
     def extract_topics(self, sections: list[SourceSection], language: str) -> list[TopicDraft]: ...
 
 
-def get_provider() -> Provider:
+def ai_available() -> bool:
+    from django.conf import settings
+
+    return bool(settings.OPENAI_API_KEY)
+
+
+def get_provider(generator: str = "", *, scope: str = "adhoc") -> Provider:
+    """The provider by name ("openai" or "offline"); by default OpenAI when a key is configured."""
     from learning.generation.offline import OfflineProvider
 
+    if generator == "openai" or (not generator and ai_available()):
+        from learning.generation.openai import OpenAIProvider
+
+        return OpenAIProvider(scope=scope)
     return OfflineProvider()

@@ -8,11 +8,23 @@ from uploads.models import Upload
 class UploadCreateSerializer(serializers.Serializer):
     file = serializers.FileField()
     title = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    generator = serializers.ChoiceField(
+        choices=["auto", "ai", "offline"],
+        default="auto",
+        help_text="auto: AI when configured and within the monthly allowance, else offline. "
+        "ai: refused (403 ai_budget_spent, 400 ai_unavailable) when AI cannot be had.",
+    )
+
+
+class ReprocessSerializer(serializers.Serializer):
+    generator = serializers.ChoiceField(choices=["auto", "ai", "offline"], default="auto")
 
 
 class UploadSerializer(serializers.ModelSerializer):
     error_message = serializers.CharField(read_only=True)
     stage_message = serializers.SerializerMethodField()
+    generator_message = serializers.CharField(read_only=True)
+    warning_message = serializers.CharField(read_only=True)
 
     class Meta:
         model = Upload
@@ -29,6 +41,10 @@ class UploadSerializer(serializers.ModelSerializer):
             "stage_message",
             "error_code",
             "error_message",
+            "generator",
+            "generator_message",
+            "chunks_failed",
+            "warning_message",
             "flashcard_count",
             "question_count",
             "topic_count",

@@ -11,7 +11,7 @@ from accounts.api.serializers import ErrorSerializer
 from learning.api.serializers import FlashcardSerializer, QuestionSerializer, TopicSerializer
 from learning.models import Flashcard, Question, Topic
 from uploads import services
-from uploads.api.serializers import UploadCreateSerializer, UploadSerializer
+from uploads.api.serializers import ReprocessSerializer, UploadCreateSerializer, UploadSerializer
 from uploads.models import Upload
 
 ERRORS = {code: OpenApiResponse(ErrorSerializer) for code in (400, 401, 403, 404, 413, 415)}
@@ -37,8 +37,9 @@ class UploadViewSet(
         """Upload a document (multipart `file`, optional `title`); 200 with the existing upload for the same bytes."""
         serializer = UploadCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
         upload, created = services.upload_create(
-            owner=request.user, file=serializer.validated_data["file"], title=serializer.validated_data["title"]
+            owner=request.user, file=data["file"], title=data["title"], generator=data["generator"]
         )
         return Response(
             UploadSerializer(upload).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
@@ -47,10 +48,13 @@ class UploadViewSet(
     def perform_destroy(self, instance: Upload) -> None:
         services.upload_delete(upload=instance)
 
-    @extend_schema(request=None, responses={202: UploadSerializer, **ERRORS})
+    @extend_schema(request=ReprocessSerializer, responses={202: UploadSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def reprocess(self, request: Request, pk: str) -> Response:
-        upload = services.upload_reprocess(upload=self.get_object())
+        """Process again; optional `generator` ("auto", "ai" or "offline")."""
+        serializer = ReprocessSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        upload = services.upload_reprocess(upload=self.get_object(), generator=serializer.validated_data["generator"])
         return Response(UploadSerializer(upload).data, status=status.HTTP_202_ACCEPTED)
 
     def _items(self, queryset: QuerySet, serializer_class: type) -> Response:
