@@ -44,6 +44,8 @@ class DocumentScore:
     fair_questions: float = 0
     answer_positions: str = ""
     seconds: float = 0
+    ai_requests: int = 0
+    ai_tokens: int = 0
 
 
 def _extract(path: Path):
@@ -72,7 +74,7 @@ def _items(cards: list[FlashcardDraft], questions: list[QuestionDraft]) -> list[
     return rows
 
 
-def score_document(path: Path, provider=None) -> DocumentScore:
+def score_document(path: Path) -> DocumentScore:
     started = time.monotonic()
     try:
         document = _extract(path)
@@ -84,7 +86,7 @@ def score_document(path: Path, provider=None) -> DocumentScore:
         for order, s in enumerate(document.sections)
     ]
     language = detect_language("\n".join(s.text for s in sections))
-    provider = provider or get_provider()
+    provider = get_provider(scope="eval")
     cards, card_report = flashcards_build(provider, sections, language, settings.MAX_FLASHCARDS_PER_DOCUMENT)
     questions, question_report = questions_build(provider, sections, language, settings.MAX_QUESTIONS_PER_DOCUMENT)
     index = SourceIndex(sections)
@@ -121,6 +123,8 @@ def score_document(path: Path, provider=None) -> DocumentScore:
         ),
         answer_positions="/".join(str(sum(q.correct_index == i for q in questions)) for i in range(4)),
         seconds=round(time.monotonic() - started, 2),
+        ai_requests=(getattr(provider, "usage", None) and provider.usage.requests) or 0,
+        ai_tokens=(getattr(provider, "usage", None) and provider.usage.tokens) or 0,
     )
 
 
@@ -140,6 +144,8 @@ COLUMNS = [
     ("fair_questions", "fair MCQ"),
     ("answer_positions", "A/B/C/D"),
     ("seconds", "s"),
+    ("ai_requests", "AI requests"),
+    ("ai_tokens", "AI tokens"),
 ]
 
 

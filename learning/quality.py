@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from typing import Literal
 
 from learning.checks import (
     DuplicateFinder,
@@ -226,13 +227,23 @@ def balance_positions(questions: list[QuestionDraft]) -> list[QuestionDraft]:
     return balanced
 
 
-def _with_coverage(gate: _Gate, kept: list, generate) -> list:
-    """Ask once more for the parts with real text that no kept item covers yet."""
-    missing = gate.uncovered_sections(item.section_order for item in kept)
-    if missing:
+def _providers(provider: Provider, fallback: Provider | Literal["offline"] | None) -> list[Provider]:
+    from learning.generation.offline import OfflineProvider
+
+    if fallback == "offline":
+        fallback = None if provider.name == "offline" else OfflineProvider()
+    return [provider] if fallback is None else [provider, fallback]
+
+
+def _with_coverage(gate: _Gate, kept: list, providers: list[Provider], method: str, language: str) -> list:
+    """Ask once more for the parts with real text that no kept item covers yet; then the fallback generator."""
+    for source in providers:
+        missing = gate.uncovered_sections(item.section_order for item in kept)
+        if not missing:
+            break
         units = {gate.index.unit_of[s.order] for s in missing}
         with contextlib.suppress(AllChunksFailed):  # reported by the provider; the first pass's items stay
-            kept += gate.check(generate(missing, COVERAGE_ITEMS_PER_UNIT * len(units)))
+            kept += gate.check(getattr(source, method)(missing, language, COVERAGE_ITEMS_PER_UNIT * len(units)))
     return kept
 
 
@@ -242,11 +253,15 @@ def flashcards_build(
     language: str,
     limit: int,
     existing: Iterable[tuple[str, str, str]] = (),
+    fallback: Provider | Literal["offline"] | None = "offline",
 ) -> tuple[list[FlashcardDraft], GateReport]:
-    """Checked flashcards; `existing` are (kind, front, back) of the cards the student already has."""
+    """Checked flashcards; `existing` are (kind, front, back) of the cards the student already has.
+
+    Parts of the document the provider leaves uncovered go to `fallback` (the offline generator).
+    """
     gate = FlashcardGate(sections, language, existing)
     kept = gate.check(provider.generate_flashcards(sections, language, limit))
-    kept = _with_coverage(gate, kept, lambda part, n: provider.generate_flashcards(part, language, n))
+    kept = _with_coverage(gate, kept, _providers(provider, fallback), "generate_flashcards", language)
     return gate.select(kept, limit), gate.report
 
 
@@ -256,9 +271,10 @@ def questions_build(
     language: str,
     limit: int,
     existing: Iterable[str] = (),
+    fallback: Provider | Literal["offline"] | None = "offline",
 ) -> tuple[list[QuestionDraft], GateReport]:
     """Checked questions; `existing` are the stems of the questions the student already has."""
     gate = QuestionGate(sections, language, existing)
     kept = gate.check(provider.generate_questions(sections, language, limit))
-    kept = _with_coverage(gate, kept, lambda part, n: provider.generate_questions(part, language, n))
+    kept = _with_coverage(gate, kept, _providers(provider, fallback), "generate_questions", language)
     return balance_positions(gate.select(kept, limit)), gate.report

@@ -1,3 +1,3 @@
-from tests.e2e import worker
+from tests.e2e import worker, worker_env
 
-__all__ = ["worker"]
+__all__ = ["worker", "worker_env"]

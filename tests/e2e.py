@@ -50,7 +50,13 @@ def get_json(url: str) -> tuple[int, dict]:
 
 
 @pytest.fixture
-def worker(tmp_path: Path, media_root: Path):
+def worker_env() -> dict[str, str]:
+    """More environment for the worker process; a test module overrides this fixture."""
+    return {}
+
+
+@pytest.fixture
+def worker(tmp_path: Path, media_root: Path, worker_env: dict[str, str]):
     port = free_port()
     log_path = tmp_path / "worker.log"
     env = {
@@ -63,6 +69,7 @@ def worker(tmp_path: Path, media_root: Path):
         "WORKER_HEARTBEAT_SECONDS": "0.5",
         "LOG_PREFIX": "[WORKER]",
         "PYTHONUNBUFFERED": "1",
+        **worker_env,
     }
     command = [sys.executable, "manage.py", "rundramatiq", "-p", "2", "-t", "2"]
     command += ["--queues", "documents", "ai", "maintenance"]

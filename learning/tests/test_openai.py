@@ -104,7 +104,7 @@ def test_a_german_script_gets_german_material_from_the_ai(fake_openai, user, med
     assert upload.status == Upload.Status.READY and upload.language == "de"
     assert all("German" in request.system for request in fake_openai.requests)
     fronts = list(Flashcard.objects.filter(upload=upload, kind="basic").values_list("front", flat=True))
-    assert fronts and all(front.startswith("Was sagt der Text") for front in fronts)
+    assert fronts and all(front.startswith("Was ") for front in fronts)  # the AI's, and the offline generator's
 
 
 @pytest.mark.django_db
@@ -195,8 +195,10 @@ def test_a_chunk_that_stays_invalid_is_reported_and_the_others_are_kept(fake_ope
     fake_openai.poison["Polar coordinates describe"] = "invalid_output"
     upload = run_pipeline(upload_pdf(user, documents.EN_PAGES))
     assert upload.status == Upload.Status.READY
-    pages = set(Flashcard.objects.filter(upload=upload).values_list("source_page", flat=True))
-    assert pages == {1, 2}  # page 3's chunk gave nothing; pages 1 and 2 are there
+    cards = Flashcard.objects.filter(upload=upload)
+    assert {card.source_page for card in cards} == {1, 2, 3}
+    page_3 = [card.front for card in cards if card.source_page == 3]
+    assert page_3 and not any("What does the text say" in front for front in page_3)  # the offline generator's
     poisoned = [r.schema for r in fake_openai.requests if "Polar coordinates describe" in r.text]
     # Asked twice each time: by the three stages, and once more by the coverage top-up of cards and questions.
     assert sorted(poisoned) == sorted(["CardBatch"] * 4 + ["QuestionBatch"] * 4 + ["ChunkOutline"] * 2)

@@ -62,7 +62,9 @@ def test_it_drops_a_card_whose_answer_is_not_in_the_document():
     good = card(
         "What is a vector?", "A quantity that has both a magnitude and a direction.", 0, "A vector is a quantity"
     )
-    kept, report = flashcards_build(ScriptedProvider([hallucinated, wrong_answer, good]), SECTIONS, "en", 10)
+    kept, report = flashcards_build(
+        ScriptedProvider([hallucinated, wrong_answer, good]), SECTIONS, "en", 10, fallback=None
+    )
     assert [c.front for c in kept] == ["What is a vector?"]
     assert kept[0].back.startswith("A quantity")
     assert report.dropped == Counter({"snippet not in the document": 1, "answer not on the cited page": 1})
@@ -75,7 +77,7 @@ def test_a_card_citing_the_wrong_page_is_cited_again_with_the_verbatim_text():
         0,  # says page 1; the text is on page 2
         "the cross product of two vectors is a vector perpendicular to both",
     )
-    kept, report = flashcards_build(ScriptedProvider([miscited]), SECTIONS, "en", 10)
+    kept, report = flashcards_build(ScriptedProvider([miscited]), SECTIONS, "en", 10, fallback=None)
     assert len(kept) == 1
     assert kept[0].section_order == 1
     assert kept[0].snippet in PAGE_2  # the document's own casing, not the draft's
@@ -90,12 +92,12 @@ def test_near_duplicates_are_removed_also_against_the_students_own_cards():
             "What is the dot product?", "A scalar equal to the product of their lengths.", 0, "The dot product of two"
         ),
     ]
-    kept, report = flashcards_build(ScriptedProvider(drafts), SECTIONS, "en", 10)
+    kept, report = flashcards_build(ScriptedProvider(drafts), SECTIONS, "en", 10, fallback=None)
     assert [c.front for c in kept] == ["What is a vector?", "What is the dot product?"]
     assert report.dropped["duplicate"] == 1
 
     students_card = [("basic", "What is the dot product ?", "my own words")]
-    kept, _report = flashcards_build(ScriptedProvider(drafts[2:]), SECTIONS, "en", 10, students_card)
+    kept, _report = flashcards_build(ScriptedProvider(drafts[2:]), SECTIONS, "en", 10, students_card, fallback=None)
     assert kept == []
 
 
@@ -110,7 +112,7 @@ def test_an_over_long_answer_becomes_atomic_cards():
     assert len(text) > MAX_ANSWER_CHARS
     sections = [SourceSection(0, text, page=1)]
     long_card = card("What does the chapter say about vectors?", text, 0, sentences[0])
-    kept, report = flashcards_build(ScriptedProvider([long_card]), sections, "en", 10)
+    kept, report = flashcards_build(ScriptedProvider([long_card]), sections, "en", 10, fallback=None)
     assert len(kept) == 2
     assert all(len(c.back) <= MAX_ANSWER_CHARS for c in kept)
     assert [c.front[-5:] for c in kept] == ["(1/2)", "(2/2)"]
@@ -132,7 +134,7 @@ def test_a_german_document_never_gets_english_cards():
         0,
         "Eine Warteschlange ist ein System",
     )
-    kept, report = flashcards_build(ScriptedProvider([english, german]), sections, "de", 10)
+    kept, report = flashcards_build(ScriptedProvider([english, german]), sections, "de", 10, fallback=None)
     assert [c.front for c in kept] == ["Was ist eine Warteschlange?"]
     assert report.dropped == Counter({"wrong language": 1})
 
@@ -155,7 +157,9 @@ def test_unfair_questions_are_dropped_and_the_right_answer_moves_around():
         "Which term from page one describes magnitude together with direction?",
     ]
     fair = [question(text, ["vector", "scalar", "matrix", "tensor"], 0, 0, snippet) for text in stems]
-    kept, report = questions_build(ScriptedProvider(questions=[two_answers, odd_length, *fair]), SECTIONS, "en", 20)
+    kept, report = questions_build(
+        ScriptedProvider(questions=[two_answers, odd_length, *fair]), SECTIONS, "en", 20, fallback=None
+    )
     assert len(kept) == 8
     assert report.dropped["unfair options (duplicate options)"] == 1
     assert report.dropped["unfair options (length)"] == 1
@@ -167,7 +171,7 @@ def test_a_section_nothing_covers_is_asked_for_again():
     only_page_1 = card("What is a vector?", "A quantity that has both a magnitude and a direction.", 0, "A vector is a")
     page_2 = card("What is the cross product?", "A vector perpendicular to both of them.", 1, "The cross product of")
     provider = ScriptedProvider([only_page_1], later_cards=[page_2])
-    kept, _report = flashcards_build(provider, SECTIONS, "en", 10)
+    kept, _report = flashcards_build(provider, SECTIONS, "en", 10, fallback=None)
     assert provider.calls == [[0, 1], [1]]
     assert {c.section_order for c in kept} == {0, 1}
 

@@ -22,16 +22,34 @@ class Command(BaseCommand):
         parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
         parser.add_argument("--label", default="", help="Stored as bench/results/eval-<provider>[-<label>].json")
         parser.add_argument("--no-store", action="store_true")
+        parser.add_argument(
+            "--fake-openai",
+            action="store_true",
+            help="The OpenAI provider against the test suite's local fake server (no key, no cost).",
+        )
 
-    def handle(self, *args, corpus: Path, label: str, no_store: bool, **options):
+    def handle(self, *args, corpus: Path, label: str, no_store: bool, fake_openai: bool, **options):
+        if fake_openai:
+            from tests.fake_openai import API_KEY, FakeOpenAI
+
+            server = FakeOpenAI().start()
+            settings.OPENAI_API_KEY, settings.OPENAI_BASE_URL = API_KEY, server.base_url
+            label = label or "fake"
+        try:
+            self._evaluate(corpus, label, no_store)
+        finally:
+            if fake_openai:
+                server.stop()
+
+    def _evaluate(self, corpus: Path, label: str, no_store: bool) -> None:
         files = sorted(p for p in corpus.glob("*") if p.is_file() and p.name != "SOURCES.md")
         if not files:
             raise CommandError(f"No documents in {corpus}")
-        provider = get_provider()
+        provider = get_provider(scope="eval")
         scores = []
         for path in files:
             self.stderr.write(f"{path.name} …")
-            scores.append(score_document(path, provider))
+            scores.append(score_document(path))
         self.stdout.write(f"Provider: {provider.name}\n")
         self.stdout.write(markdown_table(scores) + "\n")
         if not no_store:
