@@ -120,3 +120,27 @@ def test_staff_reprocess_from_the_admin_skips_uploads_still_processing(admin_cli
     done.refresh_from_db()
     busy.refresh_from_db()
     assert (done.status, done.run, busy.run) == ("queued", 2, 1)
+
+
+def test_a_student_can_choose_the_offline_generator_and_retry_a_failed_ai_upload_offline(
+    student_client, fake_openai, settings
+):
+    html = student_client.get("/documents/new/").content.decode()
+    assert 'name="generator"' in html and "The offline generator" in html
+
+    student_client.post(
+        "/documents/new/", {"file": SimpleUploadedFile("a.pdf", documents.make_pdf()), "generator": "offline"}
+    )
+    assert run_pipeline(Upload.objects.get()).generator == "offline"
+    assert fake_openai.count() == 0
+
+    settings.OPENAI_API_KEY = "sk-revoked"
+    upload_via_web(student_client, "b.pdf", documents.make_pdf(documents.DE_PAGES))
+    failed = run_pipeline(Upload.objects.get(original_name="b.pdf"))
+    assert (failed.generator, failed.status, failed.error_code) == ("openai", "failed", "ai_auth")
+    page = student_client.get(f"/documents/{failed.pk}/").content.decode()
+    assert "did not accept our credentials" in page and "Try again with the offline generator" in page
+
+    student_client.post(f"/documents/{failed.pk}/reprocess/", {"generator": "offline"})
+    retried = run_pipeline(Upload.objects.get(pk=failed.pk))
+    assert (retried.generator, retried.status) == ("offline", "ready") and retried.flashcard_count > 0
