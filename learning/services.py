@@ -78,7 +78,7 @@ def usage_record(*, upload: Upload, task: str, provider: Provider) -> None:
     with transaction.atomic():
         AIUsage.objects.create(
             user_id=upload.owner_id,
-            upload=upload,
+            upload=Upload.objects.filter(pk=upload.pk).first(),  # None if deleted meanwhile: the cost stays
             task=task,
             model=getattr(provider, "model", ""),
             requests=usage.requests,

@@ -167,8 +167,19 @@ class OpenAIProvider:
         """`work` for every chunk in parallel; results in reading order, failed chunks reported."""
         if not chunks:
             return []
+        stop = threading.Event()  # after a permanent error (a bad key) the queued chunks are not sent
+
+        def guarded(chunk: Chunk) -> T:
+            if stop.is_set():
+                raise PermanentError("ai_cancelled", "a permanent error in another chunk")
+            try:
+                return work(chunk)
+            except PermanentError:
+                stop.set()
+                raise
+
         with ThreadPoolExecutor(max_workers=max(1, settings.OPENAI_CONCURRENCY)) as pool:
-            futures = [pool.submit(work, chunk) for chunk in chunks]
+            futures = [pool.submit(guarded, chunk) for chunk in chunks]
         results: list[T] = []
         errors: list[Exception] = []
         for chunk, future in zip(chunks, futures, strict=True):
@@ -181,7 +192,7 @@ class OpenAIProvider:
             except (PermanentError, TransientAIError) as exc:
                 errors.append(exc)
         # The answers that did arrive are cached: a retry of the actor does not pay for them again.
-        permanent = [exc for exc in errors if isinstance(exc, PermanentError)]
+        permanent = [exc for exc in errors if isinstance(exc, PermanentError) and exc.code != "ai_cancelled"]
         if permanent or errors:
             raise (permanent or errors)[0]
         if not results:

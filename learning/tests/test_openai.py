@@ -204,3 +204,16 @@ def test_a_chunk_that_stays_invalid_is_reported_and_the_others_are_kept(fake_ope
     assert sorted(poisoned) == sorted(["CardBatch"] * 4 + ["QuestionBatch"] * 4 + ["ChunkOutline"] * 2)
     assert upload.chunks_failed == 5
     assert "could not be turned into study material" in upload.warning_message
+
+
+def test_a_bad_key_stops_the_queued_chunks_of_a_long_document(fake_openai, settings):
+    from uploads.errors import PermanentError
+
+    settings.OPENAI_API_KEY = "sk-revoked"
+    settings.OPENAI_CHUNK_TOKENS = 300
+    settings.OPENAI_CONCURRENCY = 1
+    sections = long_sections(60)
+    with pytest.raises(PermanentError) as raised:
+        OpenAIProvider().generate_flashcards(sections, "en", 150)
+    assert raised.value.code == "ai_auth"
+    assert fake_openai.count() == 1 < len(chunk_sections(sections, 300))
