@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -11,9 +12,9 @@ from django.db.models import F
 from django.db.models.functions import Least
 from django.utils import timezone
 
-from learning.generation import AllChunksFailed, Provider, SourceSection, get_provider
+from learning.generation import AllChunksFailed, Provider, QuestionDraft, SourceSection, get_provider
 from learning.models import AIUsage, Flashcard, Question, Topic
-from learning.quality import flashcards_build, questions_build
+from learning.quality import GateReport, flashcards_build, questions_build
 from uploads.errors import PermanentError
 from uploads.models import Section, Upload
 from uploads.services import sections_load, upload_fail
@@ -100,53 +101,47 @@ def usage_record(*, upload: Upload, task: str, provider: Provider) -> None:
         logger.warning("Upload %s, %s: no material for %s", upload.pk, task, "; ".join(usage.failed_chunks))
 
 
-def _replace_generated(upload: Upload, model: type, rows: list, *, stage: str, dropped: int) -> None:
+def _replace_generated(
+    upload: Upload, model: type, kept: list, report: GateReport, *, stage: str, fields: Callable[[Any], dict]
+) -> None:
     """One transaction: the untouched generated items give way to the new ones; edited ones stay."""
+    logger.info("%s for upload %s: %d kept, %s", stage, upload.pk, len(kept), report)
+    sections = _section_ids(upload.pk)
+    rows = [
+        model(upload=upload, **fields(draft), **_source_fields(sections.get(draft.section_order), draft.snippet))
+        for draft in kept
+    ]
     with transaction.atomic():
         model.objects.filter(upload=upload, generated=True).delete()
         model.objects.bulk_create(rows)
         total = model.objects.filter(upload=upload).count()
         counts = {f"{stage}_done": True, f"{stage.removesuffix('s')}_count": total}
-        _complete_stage(upload.pk, upload.run, **counts, items_dropped=F("items_dropped") + dropped)
+        _complete_stage(upload.pk, upload.run, **counts, items_dropped=F("items_dropped") + report.dropped_total)
 
 
 def _flashcards(upload: Upload, sections: list[SourceSection], provider: Provider) -> None:
-    kept_by_student = Flashcard.objects.filter(upload=upload, generated=False).values_list("kind", "front", "back")
+    by_student = Flashcard.objects.filter(upload=upload, generated=False).values_list("kind", "front", "back")
     limit = settings.MAX_FLASHCARDS_PER_DOCUMENT
-    kept, report = flashcards_build(provider, sections, upload.language, limit, kept_by_student)
-    logger.info("Flashcards for upload %s: %d kept, %s", upload.pk, len(kept), report)
-    rows = _section_ids(upload.pk)
-    cards = [
-        Flashcard(
-            upload=upload,
-            kind=d.kind,
-            front=d.front,
-            back=d.back,
-            **_source_fields(rows.get(d.section_order), d.snippet),
-        )
-        for d in kept
-    ]
-    _replace_generated(upload, Flashcard, cards, stage="flashcards", dropped=report.dropped_total)
+    kept, report = flashcards_build(provider, sections, upload.language, limit, by_student)
+    _replace_generated(
+        upload,
+        Flashcard,
+        kept,
+        report,
+        stage="flashcards",
+        fields=lambda d: {"kind": d.kind, "front": d.front, "back": d.back},
+    )
 
 
 def _questions(upload: Upload, sections: list[SourceSection], provider: Provider) -> None:
-    kept_by_student = Question.objects.filter(upload=upload, generated=False).values_list("stem", flat=True)
+    by_student = Question.objects.filter(upload=upload, generated=False).values_list("stem", flat=True)
     limit = settings.MAX_QUESTIONS_PER_DOCUMENT
-    kept, report = questions_build(provider, sections, upload.language, limit, kept_by_student)
-    logger.info("Questions for upload %s: %d kept, %s", upload.pk, len(kept), report)
-    rows = _section_ids(upload.pk)
-    questions = [
-        Question(
-            upload=upload,
-            stem=d.stem,
-            options=d.options,
-            correct_index=d.correct_index,
-            explanation=d.explanation,
-            **_source_fields(rows.get(d.section_order), d.snippet),
-        )
-        for d in kept
-    ]
-    _replace_generated(upload, Question, questions, stage="questions", dropped=report.dropped_total)
+    kept, report = questions_build(provider, sections, upload.language, limit, by_student)
+
+    def fields(d: QuestionDraft) -> dict:
+        return {"stem": d.stem, "options": d.options, "correct_index": d.correct_index, "explanation": d.explanation}
+
+    _replace_generated(upload, Question, kept, report, stage="questions", fields=fields)
 
 
 def _topics(upload: Upload, sections: list[SourceSection], provider: Provider) -> None:
