@@ -217,3 +217,16 @@ def test_a_bad_key_stops_the_queued_chunks_of_a_long_document(fake_openai, setti
         OpenAIProvider().generate_flashcards(sections, "en", 150)
     assert raised.value.code == "ai_auth"
     assert fake_openai.count() == 1 < len(chunk_sections(sections, 300))
+
+
+@pytest.mark.django_db
+def test_staff_see_what_the_ai_cost_per_upload_and_per_stage(fake_openai, client, user, media_root):
+    from accounts.tests.factories import UserFactory
+
+    upload = run_pipeline(upload_pdf(user, documents.EN_PAGES))
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    changelist = client.get("/admin/uploads/upload/").content.decode()
+    assert "AI tokens in" in changelist and str(upload.ai_tokens_in) in changelist
+    usage = client.get("/admin/learning/aiusage/").content.decode()
+    assert {"flashcards", "questions", "topics"} <= {u.task for u in AIUsage.objects.filter(upload=upload)}
+    assert "gpt-4o-mini" in usage and user.email in usage
