@@ -58,12 +58,14 @@ class EmailAuthenticationForm(AuthenticationForm):
 class ProfileForm(ServiceFormMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=150, required=False)
     language = forms.ChoiceField(label=_("Language"), choices=User._meta.get_field("language").choices)
+    # Left empty, a study setting keeps its value.
+    desired_retention = User._meta.get_field("desired_retention").formfield(required=False)
+    new_cards_per_day = User._meta.get_field("new_cards_per_day").formfield(required=False)
 
     def save(self, *, user: User) -> User | None:
         try:
-            return services.user_update(
-                user=user, name=self.cleaned_data["name"], language=self.cleaned_data["language"]
-            )
+            changes = {field: value for field, value in self.cleaned_data.items() if value is not None}
+            return services.user_update(user=user, **changes)
         except ValidationError as exc:
             self.add_service_error(exc)
             return None

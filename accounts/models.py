@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -40,6 +41,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     name = models.CharField(_("display name"), max_length=150, blank=True)
     language = models.CharField(
         _("preferred language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    # Study settings: the FSRS target and how many unseen cards a day's sessions bring in.
+    desired_retention = models.FloatField(
+        _("desired retention"),
+        default=0.9,
+        validators=[MinValueValidator(0.7), MaxValueValidator(0.97)],
+        help_text=_("The share of cards you want to still remember when they come up again (0.70–0.97)."),
+    )
+    new_cards_per_day = models.PositiveSmallIntegerField(
+        _("new cards per day"), default=20, validators=[MaxValueValidator(500)]
     )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("staff status"), default=False)

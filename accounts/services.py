@@ -45,8 +45,20 @@ def user_create(*, email: str, password: str, name: str = "", language: str | No
     return user
 
 
-def user_update(*, user: User, name: str | None = None, language: str | None = None) -> User:
+def user_update(
+    *,
+    user: User,
+    name: str | None = None,
+    language: str | None = None,
+    desired_retention: float | None = None,
+    new_cards_per_day: int | None = None,
+) -> User:
     changed = []
+    for field, value in (("desired_retention", desired_retention), ("new_cards_per_day", new_cards_per_day)):
+        if value is not None:
+            setattr(user, field, value)
+            user.clean_fields(exclude=[f.name for f in User._meta.fields if f.name != field])
+            changed.append(field)
     if name is not None:
         user.name = name.strip()
         changed.append("name")

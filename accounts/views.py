@@ -32,7 +32,8 @@ def signup(request: HttpRequest) -> HttpResponse:
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
     user = request.user
-    form = ProfileForm(request.POST or None, initial={"name": user.name, "language": user.language})
+    initial = {field: getattr(user, field) for field in ProfileForm.base_fields}
+    form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid() and form.save(user=user) is not None:
         translation.activate(user.language)
         messages.success(request, _("Your profile was saved."))

@@ -212,6 +212,13 @@ EXTRACTED_TEXT_TTL_SECONDS = env.int("EXTRACTED_TEXT_TTL_SECONDS", default=60 * 
 MAX_FLASHCARDS_PER_DOCUMENT = env.int("MAX_FLASHCARDS_PER_DOCUMENT", default=150)
 MAX_QUESTIONS_PER_DOCUMENT = env.int("MAX_QUESTIONS_PER_DOCUMENT", default=60)
 
+# Spaced repetition (FSRS). Fuzz spreads cards learnt together over neighbouring days, as Anki does.
+FSRS_ENABLE_FUZZING = env.bool("FSRS_ENABLE_FUZZING", default=True)
+FSRS_MAXIMUM_INTERVAL_DAYS = env.int("FSRS_MAXIMUM_INTERVAL_DAYS", default=36500)
+# When nothing else is due, learning cards due within this many minutes are shown early (Anki's learn-ahead).
+STUDY_LEARN_AHEAD_MINUTES = env.int("STUDY_LEARN_AHEAD_MINUTES", default=20)
+QUIZ_DEFAULT_SIZE = env.int("QUIZ_DEFAULT_SIZE", default=10)
+
 # --- Generation -------------------------------------------------------------
 OPENAI_API_KEY = env("OPENAI_API_KEY", default="")
 # Any OpenAI-compatible server (Ollama, vLLM, a test fake); empty means api.openai.com.
@@ -279,6 +286,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "GeneratorEnum": "uploads.models.Generator",  # which generator made an upload's material
         "GeneratorRequestEnum": ["auto", "ai", "offline"],  # which one a client asks for
+        "UploadKindEnum": "uploads.models.Upload.Kind",  # pdf, docx, pptx, txt, md
+        "FlashcardKindEnum": "learning.models.Flashcard.Kind",  # basic, cloze
+        "OriginEnum": "learning.models.Origin",  # generated, edited, own
     },
 }
 

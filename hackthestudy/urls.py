@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/v1/health", health.readiness, name="api-health"),
     path("api/v1/", include("accounts.api.urls")),
     path("api/v1/", include("uploads.api.urls")),
+    path("api/v1/", include("learning.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("accounts/", include("accounts.urls")),

@@ -12,16 +12,16 @@ class TopicAdmin(admin.ModelAdmin):
 
 @admin.register(Flashcard)
 class FlashcardAdmin(admin.ModelAdmin):
-    list_display = ["front", "kind", "upload", "source_page", "generated"]
-    list_filter = ["kind", "generated"]
+    list_display = ["front", "kind", "upload", "source_page", "origin"]
+    list_filter = ["kind", "origin", "suspended"]
     search_fields = ["front", "back", "upload__title", "upload__owner__email"]
     raw_id_fields = ["upload", "topic", "source_section"]
 
 
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
-    list_display = ["stem", "upload", "source_page", "generated"]
-    list_filter = ["generated"]
+    list_display = ["stem", "upload", "source_page", "origin"]
+    list_filter = ["origin"]
     search_fields = ["stem", "upload__title", "upload__owner__email"]
     raw_id_fields = ["upload", "topic", "source_section"]
 

@@ -15,7 +15,7 @@ class RegisterSerializer(serializers.Serializer):
 class UserSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
-        fields = ["id", "email", "name", "language", "date_joined"]
+        fields = ["id", "email", "name", "language", "desired_retention", "new_cards_per_day", "date_joined"]
         read_only_fields = ["id", "email", "date_joined"]
 
 

@@ -1,25 +1,289 @@
 from __future__ import annotations
 
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from learning.models import Flashcard, Question, Topic
+from learning import scheduling
+from learning.models import Flashcard, Question, Quiz, QuizItem, Rating, ReviewState, Topic
+from uploads.models import Upload
 
 SOURCE_FIELDS = ["source_page", "source_location", "source_snippet"]
+RATING_NAMES = {"again": Rating.AGAIN, "hard": Rating.HARD, "good": Rating.GOOD, "easy": Rating.EASY}
+
+
+class OwnUploadField(serializers.PrimaryKeyRelatedField):
+    """Only the student's own documents can be named; another id reads as 'does not exist'."""
+
+    def get_queryset(self):
+        return Upload.objects.for_user(self.context["request"].user)
+
+
+class OwnTopicField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        return Topic.objects.for_user(self.context["request"].user)
+
+
+class ReviewStateSerializer(serializers.ModelSerializer):
+    state = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ReviewState
+        fields = ["state", "due", "last_review", "reps", "lapses", "stability", "difficulty"]
+
+    @extend_schema_field(serializers.ChoiceField(choices=["new", "learning", "review", "relearning"]))
+    def get_state(self, state: ReviewState) -> str:
+        return ReviewState.State(state.state).name.lower()
 
 
 class FlashcardSerializer(serializers.ModelSerializer):
+    """A card as the student sees and edits it; `review` is their FSRS state (null while the card is new)."""
+
+    upload = OwnUploadField()
+    topic = OwnTopicField(required=False, allow_null=True)
+    generated = serializers.BooleanField(read_only=True)
+    review = serializers.SerializerMethodField()
+
     class Meta:
         model = Flashcard
-        fields = ["id", "kind", "front", "back", "topic", *SOURCE_FIELDS, "generated"]
+        fields = [
+            "id",
+            "upload",
+            "kind",
+            "front",
+            "back",
+            "topic",
+            *SOURCE_FIELDS,
+            "origin",
+            "generated",
+            "suspended",
+            "review",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["source_location", "source_snippet", "origin", "created_at", "updated_at"]
+        extra_kwargs = {"back": {"required": False, "allow_blank": True}}
+
+    @extend_schema_field(ReviewStateSerializer(allow_null=True))
+    def get_review(self, card: Flashcard) -> dict | None:
+        # The list prefetches `own_states`; the study queue sets `review_state`.
+        states = getattr(card, "own_states", None)
+        state = (states or [None])[0] if states is not None else getattr(card, "review_state", None)
+        return ReviewStateSerializer(state).data if state else None
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.instance is not None and not isinstance(self.instance, list | tuple):
+            fields["upload"].read_only = True  # a card stays with its document
+        return fields
 
 
 class QuestionSerializer(serializers.ModelSerializer):
+    upload = OwnUploadField()
+    topic = OwnTopicField(required=False, allow_null=True)
+    generated = serializers.BooleanField(read_only=True)
+    options = serializers.ListField(child=serializers.CharField(), min_length=4, max_length=4)
+
     class Meta:
         model = Question
-        fields = ["id", "stem", "options", "correct_index", "explanation", "topic", *SOURCE_FIELDS, "generated"]
+        fields = [
+            "id",
+            "upload",
+            "stem",
+            "options",
+            "correct_index",
+            "explanation",
+            "topic",
+            *SOURCE_FIELDS,
+            "origin",
+            "generated",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["source_location", "source_snippet", "origin", "created_at", "updated_at"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.instance is not None and not isinstance(self.instance, list | tuple):
+            fields["upload"].read_only = True
+        return fields
 
 
 class TopicSerializer(serializers.ModelSerializer):
     class Meta:
         model = Topic
         fields = ["id", "parent", "title", "summary", "level", "order", "pages", "key_terms"]
+
+
+class IntervalSerializer(serializers.Serializer):
+    seconds = serializers.IntegerField()
+    label = serializers.CharField()
+
+
+class IntervalsSerializer(serializers.Serializer):
+    again = IntervalSerializer()
+    hard = IntervalSerializer()
+    good = IntervalSerializer()
+    easy = IntervalSerializer()
+
+
+class DueCardSerializer(FlashcardSerializer):
+    """A card to study, with the interval each rating would give (for the buttons)."""
+
+    intervals = serializers.SerializerMethodField()
+
+    class Meta(FlashcardSerializer.Meta):
+        fields = [*FlashcardSerializer.Meta.fields, "intervals"]
+
+    @extend_schema_field(IntervalsSerializer)
+    def get_intervals(self, card: Flashcard) -> dict:
+        user, now = self.context["request"].user, self.context.get("now") or timezone.now()
+        shown = scheduling.intervals(user, card.review_state, card_id=card.pk, now=now)
+        return {
+            name: {"seconds": int(shown[rating].total_seconds()), "label": scheduling.interval_label(shown[rating])}
+            for name, rating in RATING_NAMES.items()
+        }
+
+
+class DueSerializer(serializers.Serializer):
+    due_count = serializers.IntegerField(help_text="Cards due now in this scope (all of them, not only this page).")
+    new_count = serializers.IntegerField(help_text="New cards still allowed today in this scope.")
+    learning_ahead = serializers.BooleanField(help_text="True when only learning cards due soon are left.")
+    results = DueCardSerializer(many=True, source="cards")
+
+
+class DueQuerySerializer(serializers.Serializer):
+    upload = serializers.IntegerField(required=False)
+    topic = serializers.IntegerField(required=False)
+    limit = serializers.IntegerField(required=False, min_value=1, max_value=200, default=50)
+
+
+class RatingField(serializers.Field):
+    """1–4, or again / hard / good / easy."""
+
+    def to_internal_value(self, data: object) -> int:
+        if isinstance(data, str) and data.lower() in RATING_NAMES:
+            return int(RATING_NAMES[data.lower()])
+        if isinstance(data, int | str) and str(data).isdigit() and int(data) in Rating.values:
+            return int(data)
+        raise serializers.ValidationError("Rate the card 1 (again), 2 (hard), 3 (good) or 4 (easy).")
+
+    def to_representation(self, value: int) -> int:
+        return value
+
+
+@extend_schema_field(
+    {"oneOf": [{"type": "integer", "enum": [1, 2, 3, 4]}, {"type": "string", "enum": list(RATING_NAMES)}]}
+)
+class SchemaRatingField(RatingField):
+    pass
+
+
+class ReviewInputSerializer(serializers.Serializer):
+    rating = SchemaRatingField()
+    duration_ms = serializers.IntegerField(required=False, min_value=0, max_value=3_600_000)
+
+
+class ReviewResultSerializer(serializers.Serializer):
+    flashcard = serializers.IntegerField(source="flashcard_id")
+    due = serializers.DateTimeField(help_text="When the card is due next.")
+    interval_seconds = serializers.SerializerMethodField()
+    review = ReviewStateSerializer(source="*")
+
+    def get_interval_seconds(self, state: ReviewState) -> int:
+        return int((state.due - state.last_review).total_seconds())
+
+
+class CheckInputSerializer(serializers.Serializer):
+    answer = serializers.CharField(allow_blank=True, max_length=2000, trim_whitespace=True)
+
+
+class CheckResultSerializer(serializers.Serializer):
+    verdict = serializers.ChoiceField(choices=["correct", "almost", "wrong"])
+    score = serializers.IntegerField(help_text="Similarity 0–100 after normalising case, accents and articles.")
+    expected = serializers.CharField()
+    suggested_rating = serializers.IntegerField()
+
+
+class QuizCreateSerializer(serializers.Serializer):
+    upload = serializers.IntegerField(required=False)
+    topic = serializers.IntegerField(required=False)
+    size = serializers.IntegerField(required=False, min_value=1, max_value=50)
+
+
+class QuizItemSerializer(serializers.ModelSerializer):
+    """The correct answer, explanation and source appear once the question is answered."""
+
+    question = serializers.IntegerField(source="question_id", allow_null=True)
+
+    class Meta:
+        model = QuizItem
+        fields = [
+            "question",
+            "position",
+            "stem",
+            "options",
+            "choice",
+            "correct",
+            "correct_index",
+            "explanation",
+            "source",
+            "source_snippet",
+            "topic_title",
+            "answered_at",
+        ]
+
+    def to_representation(self, item: QuizItem) -> dict:
+        data = super().to_representation(item)
+        if item.choice is None:
+            for hidden in ("correct_index", "explanation", "source", "source_snippet"):
+                data[hidden] = None
+        return data
+
+
+class RevisitSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    wrong = serializers.IntegerField()
+    topic = serializers.IntegerField(source="topic_id", allow_null=True)
+
+
+class QuizResultSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    answered = serializers.IntegerField()
+    correct = serializers.IntegerField()
+    score_percent = serializers.IntegerField()
+    finished = serializers.BooleanField()
+    revisit = RevisitSerializer(many=True)
+
+
+class QuizSerializer(serializers.ModelSerializer):
+    items = QuizItemSerializer(many=True)
+    result = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Quiz
+        fields = ["id", "upload", "topic", "title", "size", "created_at", "finished_at", "items", "result"]
+
+    @extend_schema_field(QuizResultSerializer)
+    def get_result(self, quiz: Quiz) -> dict:
+        from learning.selectors import quiz_result
+
+        return QuizResultSerializer(quiz_result(quiz)).data
+
+
+class QuizAnswerInputSerializer(serializers.Serializer):
+    question = serializers.IntegerField()
+    choice = serializers.IntegerField(min_value=0, max_value=3)
+
+
+class QuizAnswerSerializer(QuizItemSerializer):
+    quiz = serializers.SerializerMethodField()
+
+    class Meta(QuizItemSerializer.Meta):
+        fields = [*QuizItemSerializer.Meta.fields, "quiz"]
+
+    @extend_schema_field(QuizResultSerializer)
+    def get_quiz(self, item: QuizItem) -> dict:
+        from learning.selectors import quiz_result
+
+        return QuizResultSerializer(quiz_result(item.quiz)).data

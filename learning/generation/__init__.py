@@ -1,7 +1,7 @@
 """Study-material generation: one interface, several providers.
 
 A provider turns the extracted sections of a document into drafts; the services in
-learning/services.py check them (quality gates) and store them. `get_provider()` picks the
+learning/services/generation.py check them (quality gates) and store them. `get_provider()` picks the
 OpenAI provider when OPENAI_API_KEY is set and the offline generator otherwise;
 the upload records which one it got (a spent monthly budget falls back to the offline one).
 """

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from accounts.api.serializers import ErrorSerializer
 from learning.api.serializers import FlashcardSerializer, QuestionSerializer, TopicSerializer
 from learning.models import Flashcard, Question, Topic
+from learning.selectors import own_review_states
 from uploads import services
 from uploads.api.serializers import ReprocessSerializer, UploadCreateSerializer, UploadSerializer
 from uploads.models import Upload
@@ -65,7 +66,8 @@ class UploadViewSet(
     @action(detail=True, methods=["get"])
     def flashcards(self, request: Request, pk: str) -> Response:
         upload = self.get_object()
-        return self._items(Flashcard.objects.filter(upload=upload).order_by("id"), FlashcardSerializer)
+        cards = Flashcard.objects.filter(upload=upload).order_by("id").prefetch_related(own_review_states(request.user))
+        return self._items(cards, FlashcardSerializer)
 
     @extend_schema(responses=QuestionSerializer(many=True))
     @action(detail=True, methods=["get"])

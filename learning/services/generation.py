@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -13,7 +14,7 @@ from django.db.models.functions import Least
 from django.utils import timezone
 
 from learning.generation import AllChunksFailed, Provider, QuestionDraft, SourceSection, get_provider
-from learning.models import AIUsage, Flashcard, Question, Topic
+from learning.models import AIUsage, Flashcard, Origin, Question, Topic
 from learning.quality import GateReport, flashcards_build, questions_build
 from uploads.errors import PermanentError
 from uploads.models import Section, Upload
@@ -104,23 +105,37 @@ def usage_record(*, upload: Upload, task: str, provider: Provider) -> None:
 def _replace_generated(
     upload: Upload, model: type, kept: list, report: GateReport, *, stage: str, fields: Callable[[Any], dict]
 ) -> None:
-    """One transaction: the untouched generated items give way to the new ones; edited ones stay."""
+    """One transaction: untouched generated items give way to the new ones; edited and own ones stay.
+
+    A generated item that the new run makes again word for word keeps its row, so its review history
+    and quiz answers survive reprocessing.
+    """
     logger.info("%s for upload %s: %d kept, %s", stage, upload.pk, len(kept), report)
     sections = _section_ids(upload.pk)
-    rows = [
-        model(upload=upload, **fields(draft), **_source_fields(sections.get(draft.section_order), draft.snippet))
-        for draft in kept
-    ]
+    drafts = {_content_key(fields(draft)): draft for draft in kept}
     with transaction.atomic():
-        model.objects.filter(upload=upload, generated=True).delete()
+        untouched = model.objects.filter(upload=upload, origin=Origin.GENERATED)
+        names = list(fields(kept[0])) if kept else []
+        survivors = [row["pk"] for row in untouched.values("pk", *names) if drafts.pop(_content_key(row, names), None)]
+        untouched.exclude(pk__in=survivors).delete()
+        rows = [
+            model(upload=upload, **fields(d), **_source_fields(sections.get(d.section_order), d.snippet))
+            for d in drafts.values()
+        ]
         model.objects.bulk_create(rows)
         total = model.objects.filter(upload=upload).count()
         counts = {f"{stage}_done": True, f"{stage.removesuffix('s')}_count": total}
         _complete_stage(upload.pk, upload.run, **counts, items_dropped=F("items_dropped") + report.dropped_total)
 
 
+def _content_key(values: dict, names: list[str] | None = None) -> str:
+    return json.dumps({name: values[name] for name in names or values}, sort_keys=True, ensure_ascii=False)
+
+
 def _flashcards(upload: Upload, sections: list[SourceSection], provider: Provider) -> None:
-    by_student = Flashcard.objects.filter(upload=upload, generated=False).values_list("kind", "front", "back")
+    by_student = (
+        Flashcard.objects.filter(upload=upload).exclude(origin=Origin.GENERATED).values_list("kind", "front", "back")
+    )
     limit = settings.MAX_FLASHCARDS_PER_DOCUMENT
     kept, report = flashcards_build(provider, sections, upload.language, limit, by_student)
     _replace_generated(
@@ -134,7 +149,7 @@ def _flashcards(upload: Upload, sections: list[SourceSection], provider: Provide
 
 
 def _questions(upload: Upload, sections: list[SourceSection], provider: Provider) -> None:
-    by_student = Question.objects.filter(upload=upload, generated=False).values_list("stem", flat=True)
+    by_student = Question.objects.filter(upload=upload).exclude(origin=Origin.GENERATED).values_list("stem", flat=True)
     limit = settings.MAX_QUESTIONS_PER_DOCUMENT
     kept, report = questions_build(provider, sections, upload.language, limit, by_student)
 

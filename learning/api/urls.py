@@ -1,0 +1,14 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from learning.api import views
+
+router = SimpleRouter()
+router.register("flashcards", views.FlashcardViewSet, basename="api-flashcard")
+router.register("questions", views.QuestionViewSet, basename="api-question")
+router.register("quizzes", views.QuizViewSet, basename="api-quiz")
+
+urlpatterns = [
+    path("study/due/", views.StudyDueView.as_view(), name="api-study-due"),
+    *router.urls,
+]

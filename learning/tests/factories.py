@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import factory
+
+from accounts.tests.factories import UserFactory
+from learning.models import Flashcard, Question, Topic
+from uploads.models import Upload
+
+
+class UploadFactory(factory.django.DjangoModelFactory):
+    """A ready upload with no file behind it: for tests of what students do with its material."""
+
+    class Meta:
+        model = Upload
+
+    owner = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Lecture {n}")
+    original_name = factory.LazyAttribute(lambda o: f"{o.title}.pdf")
+    file = factory.Sequence(lambda n: f"uploads/test/{n}.pdf")
+    sha256 = factory.Sequence(lambda n: f"{n:064x}")
+    size = 1000
+    kind = Upload.Kind.PDF
+    page_count = 10
+    language = "en"
+    status = Upload.Status.READY
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+
+    upload = factory.SubFactory(UploadFactory)
+    title = factory.Sequence(lambda n: f"Topic {n}")
+    summary = "What this part of the lecture is about."
+    order = factory.Sequence(int)
+    pages = [1, 2]
+
+
+class FlashcardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Flashcard
+
+    upload = factory.SubFactory(UploadFactory)
+    front = factory.Sequence(lambda n: f"What is term {n}?")
+    back = factory.Sequence(lambda n: f"Definition number {n}")
+    source_page = 1
+    source_snippet = "Term: its definition."
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Question
+
+    upload = factory.SubFactory(UploadFactory)
+    stem = factory.Sequence(lambda n: f"Which statement about term {n} is true?")
+    options = factory.Sequence(lambda n: [f"Option A{n}", f"Option B{n}", f"Option C{n}", f"Option D{n}"])
+    correct_index = factory.Sequence(lambda n: n % 4)
+    explanation = "Because the lecture says so on page 1."
+    source_page = 1
