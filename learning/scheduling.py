@@ -63,13 +63,6 @@ def intervals(
     }
 
 
-def retrievability(scheduler: fsrs.Scheduler, state: ReviewState, now: datetime) -> float:
-    if state.state == State.NEW or state.last_review is None:
-        return 0.0
-    card = card_from_state(state, card_id=state.flashcard_id, now=now)
-    return float(scheduler.get_card_retrievability(card, current_datetime=now.astimezone(UTC)))
-
-
 def interval_label(interval: timedelta) -> str:
     """ "1 min", "10 min", "3 h", "4 d", "2.5 mo", "1.2 y": short enough for a button."""
     seconds = max(interval.total_seconds(), 0)

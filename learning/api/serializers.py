@@ -287,3 +287,40 @@ class QuizAnswerSerializer(QuizItemSerializer):
         from learning.selectors import quiz_result
 
         return QuizResultSerializer(quiz_result(item.quiz)).data
+
+
+class DayCountSerializer(serializers.Serializer):
+    day = serializers.DateField()
+    count = serializers.IntegerField()
+
+
+class MasterySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    upload = serializers.IntegerField(source="upload_id", allow_null=True)
+    level = serializers.IntegerField()
+    cards = serializers.IntegerField()
+    mastered = serializers.IntegerField(help_text="Cards in review whose chance of recall is above your target.")
+    mastery = serializers.FloatField(help_text="mastered / cards, 0–1.")
+    quiz_answers = serializers.IntegerField()
+    quiz_accuracy = serializers.FloatField(allow_null=True)
+
+
+class UploadMasterySerializer(MasterySerializer):
+    upload = None
+    level = None
+
+
+class StatsSerializer(serializers.Serializer):
+    due_today = serializers.IntegerField(help_text="Cards due by the end of today.")
+    new_today = serializers.IntegerField(help_text="New cards still allowed today.")
+    forecast = DayCountSerializer(many=True, help_text="Cards due on each of the next 7 days.")
+    reviews_per_day = DayCountSerializer(many=True, help_text="The last 30 days, oldest first.")
+    retention = serializers.FloatField(
+        allow_null=True, help_text="Share of review-state answers of the last 30 days not rated Again."
+    )
+    retention_reviews = serializers.IntegerField()
+    streak = serializers.IntegerField(help_text="Days in a row with at least one review.")
+    reviews_total = serializers.IntegerField(help_text="Reviews of the last 30 days.")
+    uploads = UploadMasterySerializer(many=True)
+    topics = MasterySerializer(many=True)

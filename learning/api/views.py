@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -14,8 +17,11 @@ from rest_framework.views import APIView
 from accounts.api.serializers import ErrorSerializer
 from learning import selectors, services
 from learning.api import serializers as s
+from learning.exports import export_response
 from learning.grading import expected_answer, grade
 from learning.models import Flashcard, Question, Quiz
+from learning.stats import study_stats
+from uploads.models import Upload
 
 ERRORS = {code: OpenApiResponse(ErrorSerializer) for code in (400, 401, 404)}
 SCOPE = [
@@ -150,6 +156,26 @@ class QuizViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, mixins.Lis
             user=request.user, quiz_id=int(pk), question_id=data["question"], choice=data["choice"]
         )
         return Response(s.QuizAnswerSerializer(item).data)
+
+
+class StatsView(APIView):
+    @extend_schema(tags=["study"], responses={200: s.StatsSerializer, 401: OpenApiResponse(ErrorSerializer)})
+    def get(self, request: Request) -> Response:
+        """Due today and the next 7 days, reviews per day, retention, streak, mastery per upload and topic."""
+        return Response(s.StatsSerializer(study_stats(request.user)).data)
+
+
+class UploadExportView(APIView):
+    """Downloads of an upload's material; another student's upload is a 404."""
+
+    @extend_schema(
+        tags=["uploads"],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: OpenApiResponse(ErrorSerializer)},
+    )
+    def get(self, request: Request, upload_id: int, fmt: str) -> HttpResponse:
+        """`export.apkg`: an Anki package (re-importing updates the same notes); `export.csv`: cards and questions."""
+        upload = get_object_or_404(Upload.objects.for_user(request.user), pk=upload_id)
+        return export_response(upload, fmt)
 
 
 def _valid(serializer_class: type, data: object) -> dict:
