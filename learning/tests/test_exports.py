@@ -39,7 +39,7 @@ def material(user):
 
 
 def test_the_apkg_opens_as_an_anki_collection_with_our_notes_and_fields(auth_client, material, tmp_path):
-    upload, basic, cloze, _ = material
+    upload = material[0]
     response = auth_client.get(f"/api/v1/uploads/{upload.pk}/export.apkg")
     assert response.status_code == 200 and response["Content-Type"] == "application/apkg"
     assert 'filename="Warteschlangen.apkg"' in response["Content-Disposition"]
@@ -47,7 +47,12 @@ def test_the_apkg_opens_as_an_anki_collection_with_our_notes_and_fields(auth_cli
     notes = {row[0]: row for row in db.execute("select mid, flds, tags, guid from notes")}
     assert set(notes) == {BASIC_MODEL_ID, CLOZE_MODEL_ID}
     front, back, source, snippet = notes[BASIC_MODEL_ID][1].split("\x1f")
-    assert (front, back, source) == ("Was besagt der Satz von Little?", "L = λ·W", "p. 7")
+    assert (front, back, source, snippet) == (
+        "Was besagt der Satz von Little?",
+        "L = λ·W",
+        "p. 7",
+        "Term: its definition.",
+    )
     assert "Satz_von_Little" in notes[BASIC_MODEL_ID][2].split()
     assert notes[CLOZE_MODEL_ID][1].split("\x1f")[0] == "Die {{c1::Auslastung}} ist λ/μ."
     models = json.loads(db.execute("select models from col").fetchone()[0])
@@ -62,7 +67,7 @@ def test_the_apkg_opens_as_an_anki_collection_with_our_notes_and_fields(auth_cli
 
 
 def test_the_csv_holds_cards_and_questions_and_defuses_formulas(auth_client, material):
-    upload, basic, cloze, question = material
+    upload, basic, _cloze, question = material
     response = auth_client.get(f"/api/v1/uploads/{upload.pk}/export.csv")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
