@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("accounts/", include("accounts.urls")),
     path("documents/", include("uploads.urls")),
+    path("study/", include("learning.urls")),
     path("admin/", admin.site.urls),
 ]
 

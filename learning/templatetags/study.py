@@ -32,3 +32,29 @@ def source_label(item: object) -> str:
 @register.filter
 def option_letter(index: int) -> str:
     return "ABCD"[index] if 0 <= index < 4 else "?"
+
+
+@register.inclusion_tag("learning/_bar_chart.html")
+def bar_chart(series: list, label: str, height: int = 80) -> dict:
+    """Days as bars, drawn on the server as SVG: no chart library, no CDN."""
+    peak = max((day.count for day in series), default=0) or 1
+    step = 300 / max(len(series), 1)
+    bars = []
+    for index, day in enumerate(series):
+        bar_height = round(day.count / peak * (height - 14), 1)
+        bars.append(
+            {
+                "x": round(index * step + 1, 1),
+                "y": round(height - bar_height, 1),
+                "width": round(max(step - 2, 1), 1),
+                "height": bar_height,
+                "count": day.count,
+                "day": day.day,
+            }
+        )
+    return {"bars": bars, "label": label, "height": height, "peak": peak if peak > 1 or series else 0}
+
+
+@register.filter
+def percent(value: float | None) -> str:
+    return "–" if value is None else f"{round(value * 100)} %"
