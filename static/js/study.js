@@ -11,6 +11,7 @@
     var answer = document.getElementById("answer");
     if (answer) {
       if (event.key === " ") {
+        // A focused <summary> would toggle on keyup as well and close the answer again.
         event.preventDefault();
         answer.open = true;
         return;
@@ -39,5 +40,8 @@
       event.preventDefault();
       next.click();
     }
+  });
+  document.addEventListener("keyup", function (event) {
+    if (event.key === " " && !typing(event) && document.getElementById("answer")) event.preventDefault();
   });
 })();
