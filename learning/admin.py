@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from learning.models import AIUsage, Flashcard, Question, Topic
+from learning.models import AIUsage, Flashcard, Question, Quiz, QuizItem, Review, ReviewState, Topic
 
 
 @admin.register(Topic)
@@ -51,3 +51,46 @@ class AIUsageAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Study records are the students' own doing: staff look, they do not write."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ReviewState)
+class ReviewStateAdmin(ReadOnlyAdmin):
+    list_display = ["flashcard", "user", "state", "due", "reps", "lapses", "stability"]
+    list_filter = ["state"]
+    search_fields = ["user__email", "flashcard__front"]
+    raw_id_fields = ["user", "flashcard"]
+
+
+@admin.register(Review)
+class ReviewAdmin(ReadOnlyAdmin):
+    list_display = ["reviewed_at", "user", "flashcard", "rating", "state_before", "due", "duration_ms"]
+    list_filter = ["rating", "state_before"]
+    search_fields = ["user__email", "flashcard__front"]
+    raw_id_fields = ["user", "flashcard"]
+    date_hierarchy = "reviewed_at"
+
+
+class QuizItemInline(admin.TabularInline):
+    model = QuizItem
+    fields = ["position", "stem", "choice", "correct_index", "correct", "answered_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(Quiz)
+class QuizAdmin(ReadOnlyAdmin):
+    list_display = ["title", "user", "upload", "size", "created_at", "finished_at"]
+    search_fields = ["title", "user__email"]
+    raw_id_fields = ["user", "upload", "topic"]
+    inlines = [QuizItemInline]

@@ -156,12 +156,24 @@ def test_user_b_can_touch_none_of_user_as_items_or_quizzes(auth_client, upload):
     assert Flashcard.objects.get().front == card.front and not ReviewState.objects.exists()
 
 
-@pytest.mark.parametrize("url", ["/api/v1/flashcards/", "/api/v1/questions/", "/api/v1/quizzes/", "/api/v1/study/due/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/flashcards/",
+        "/api/v1/questions/",
+        "/api/v1/quizzes/",
+        "/api/v1/study/due/",
+        "/api/v1/uploads/{upload}/flashcards/",
+        "/api/v1/uploads/{upload}/questions/",
+    ],
+)
 def test_lists_make_a_constant_number_of_queries(auth_client, user, url, django_assert_max_num_queries):
     from learning import services
 
+    upload = UploadFactory(owner=user)
+    url = url.format(upload=upload.pk)
+
     def fill(count: int) -> None:
-        upload = UploadFactory(owner=user)
         topic = TopicFactory(upload=upload)
         for card in FlashcardFactory.create_batch(count, upload=upload, topic=topic):
             services.review_record(user=user, flashcard_id=card.pk, rating=1)
