@@ -125,6 +125,12 @@ def test_a_student_studies_five_cards_takes_a_quiz_and_edits_a_card(browser_page
     card.refresh_from_db()
     assert (card.back, card.origin) == ("My own answer", "edited")
 
+    page.click("header a[href='/study/']")
+    page.wait_for_selector("svg.chart")
+    assert page.locator("svg.chart").count() == 2
+    assert page.locator("svg.chart").first.locator("rect").count() == 30
+    shot(page, "8-dashboard")
+
 
 def test_the_study_page_fits_a_phone(browser_page, live_server, ready_upload):
     page = browser_page

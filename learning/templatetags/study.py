@@ -52,7 +52,8 @@ def bar_chart(series: list, label: str, height: int = 80) -> dict:
                 "day": day.day,
             }
         )
-    return {"bars": bars, "label": label, "height": height, "peak": peak if peak > 1 or series else 0}
+    empty = not any(day.count for day in series)
+    return {"bars": bars, "label": label, "height": height, "peak": 0 if empty else peak, "empty": empty}
 
 
 @register.filter
