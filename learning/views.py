@@ -119,7 +119,7 @@ def _upload_from_query(request: HttpRequest) -> Upload:
     return get_object_or_404(Upload.objects.for_user(request.user), pk=int(upload_id) if upload_id.isdigit() else 0)
 
 
-def _item_form_page(request: HttpRequest, form, upload: Upload, save, template: str) -> HttpResponse:
+def _item_form_page(request: HttpRequest, form, upload: Upload, save, heading: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             save(form)
@@ -129,7 +129,8 @@ def _item_form_page(request: HttpRequest, form, upload: Upload, save, template: 
             messages.success(request, _("Saved."))
             return redirect("uploads:detail", upload_id=upload.pk)
     status = 400 if form.errors else 200
-    return render(request, template, {"form": form, "upload": upload, "item": form.instance}, status=status)
+    context = {"form": form, "upload": upload, "item": form.instance, "heading": heading}
+    return render(request, "learning/item_form.html", context, status=status)
 
 
 @login_required
@@ -149,7 +150,8 @@ def card_form(request: HttpRequest, card_id: int | None = None) -> HttpResponse:
         else:
             services.flashcard_update(user=request.user, flashcard_id=card_id, **form.cleaned_data)
 
-    return _item_form_page(request, form, upload, save, "learning/card_form.html")
+    heading = _("New card") if card_id is None else _("Edit card")
+    return _item_form_page(request, form, upload, save, heading)
 
 
 @login_required
@@ -168,7 +170,8 @@ def question_form(request: HttpRequest, question_id: int | None = None) -> HttpR
         else:
             services.question_update(user=request.user, question_id=question_id, **form.service_fields())
 
-    return _item_form_page(request, form, upload, save, "learning/question_form.html")
+    heading = _("New question") if question_id is None else _("Edit question")
+    return _item_form_page(request, form, upload, save, heading)
 
 
 @login_required
