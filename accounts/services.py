@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework_simplejwt.exceptions import TokenError
-from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.models import User, normalize_email
@@ -77,6 +77,16 @@ def refresh_token_blacklist(*, refresh: str) -> None:
         RefreshToken(refresh).blacklist()
     except TokenError as exc:
         raise ValidationError({"refresh": _("This refresh token is invalid or already used.")}) from exc
+
+
+@transaction.atomic
+def user_deactivate(*, user: User) -> int:
+    """Staff lock an account: no login, no new tokens, and every device's refresh token is blacklisted
+    (access tokens die at their next request, as JWT authentication checks is_active). Returns the count."""
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    open_tokens = OutstandingToken.objects.filter(user=user, blacklistedtoken__isnull=True)
+    BlacklistedToken.objects.bulk_create([BlacklistedToken(token=token) for token in open_tokens])
+    return len(open_tokens)
 
 
 def tokens_flush_expired() -> int:
