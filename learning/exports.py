@@ -66,11 +66,9 @@ def topic_tag(title: str) -> str:
 
 
 def anki_note(card: Flashcard) -> genanki.Note:
-    source = [html.escape(source_label(card)), html.escape(card.source_snippet[:300])]
-    if card.kind == Flashcard.Kind.CLOZE:
-        model, fields = CLOZE_MODEL, [html.escape(card.front), html.escape(card.back), *source]
-    else:
-        model, fields = BASIC_MODEL, [html.escape(card.front), html.escape(card.back), *source]
+    # Both note types have the same four fields: front (or cloze text), back (extra), source, snippet.
+    model = CLOZE_MODEL if card.kind == Flashcard.Kind.CLOZE else BASIC_MODEL
+    fields = [html.escape(text) for text in (card.front, card.back, source_label(card), card.source_snippet[:300])]
     tags = ["HackTheStudy", *([topic_tag(card.topic.title)] if card.topic else [])]
     return genanki.Note(model=model, fields=fields, tags=tags, guid=note_guid(card))
 

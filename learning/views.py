@@ -177,10 +177,9 @@ def question_form(request: HttpRequest, question_id: int | None = None) -> HttpR
 @login_required
 @require_POST
 def card_delete(request: HttpRequest, card_id: int) -> HttpResponse:
-    card = get_object_or_404(Flashcard.objects.for_user(request.user), pk=card_id)
-    services.flashcard_delete(user=request.user, flashcard_id=card.pk)
+    upload_id = services.flashcard_delete(user=request.user, flashcard_id=card_id)
     messages.success(request, _("The card was deleted."))
-    return redirect("uploads:detail", upload_id=card.upload_id)
+    return redirect("uploads:detail", upload_id=upload_id)
 
 
 @login_required
@@ -195,10 +194,9 @@ def card_suspend(request: HttpRequest, card_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def question_delete(request: HttpRequest, question_id: int) -> HttpResponse:
-    question = get_object_or_404(Question.objects.for_user(request.user), pk=question_id)
-    services.question_delete(user=request.user, question_id=question.pk)
+    upload_id = services.question_delete(user=request.user, question_id=question_id)
     messages.success(request, _("The question was deleted."))
-    return redirect("uploads:detail", upload_id=question.upload_id)
+    return redirect("uploads:detail", upload_id=upload_id)
 
 
 @login_required

@@ -158,6 +158,9 @@ class DueQuerySerializer(serializers.Serializer):
     limit = serializers.IntegerField(required=False, min_value=1, max_value=200, default=50)
 
 
+@extend_schema_field(
+    {"oneOf": [{"type": "integer", "enum": [1, 2, 3, 4]}, {"type": "string", "enum": list(RATING_NAMES)}]}
+)
 class RatingField(serializers.Field):
     """1–4, or again / hard / good / easy."""
 
@@ -172,15 +175,8 @@ class RatingField(serializers.Field):
         return value
 
 
-@extend_schema_field(
-    {"oneOf": [{"type": "integer", "enum": [1, 2, 3, 4]}, {"type": "string", "enum": list(RATING_NAMES)}]}
-)
-class SchemaRatingField(RatingField):
-    pass
-
-
 class ReviewInputSerializer(serializers.Serializer):
-    rating = SchemaRatingField()
+    rating = RatingField()
     duration_ms = serializers.IntegerField(required=False, min_value=0, max_value=3_600_000)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -35,8 +36,6 @@ def _scope_filter(request: Request, queryset: QuerySet) -> QuerySet:
         value = request.query_params.get(name)
         if value is not None:
             if not value.isdigit():
-                from django.core.exceptions import ValidationError
-
                 raise ValidationError({name: "Give a number."})
             queryset = queryset.filter(**{f"{name}_id": int(value)})
     return queryset

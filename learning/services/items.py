@@ -128,10 +128,12 @@ def flashcard_suspend(*, user: settings.AUTH_USER_MODEL, flashcard_id: int, susp
     return card
 
 
-def flashcard_delete(*, user: settings.AUTH_USER_MODEL, flashcard_id: int) -> None:
+def flashcard_delete(*, user: settings.AUTH_USER_MODEL, flashcard_id: int) -> int:
+    """Returns the card's upload id, for the page to go back to."""
     card = get_object_or_404(Flashcard.objects.for_user(user), pk=flashcard_id)
     card.delete()
     _recount(card.upload_id)
+    return card.upload_id
 
 
 def question_create(
@@ -169,10 +171,12 @@ def question_update(*, user: settings.AUTH_USER_MODEL, question_id: int, **chang
     return question
 
 
-def question_delete(*, user: settings.AUTH_USER_MODEL, question_id: int) -> None:
+def question_delete(*, user: settings.AUTH_USER_MODEL, question_id: int) -> int:
+    """Returns the question's upload id, for the page to go back to."""
     question = get_object_or_404(Question.objects.for_user(user), pk=question_id)
     question.delete()
     _recount(question.upload_id)
+    return question.upload_id
 
 
 @transaction.atomic
