@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 
 import dramatiq
+from dramatiq_crontab import cron
 
 logger = logging.getLogger(__name__)
 
 
-@dramatiq.actor(queue_name="maintenance", max_retries=3, time_limit=60_000)
+@cron("11 4 * * *")
+@dramatiq.actor(queue_name="maintenance", max_retries=3, time_limit=60_000, max_age=12 * 3_600_000)
 def flush_expired_tokens() -> None:
     from accounts.services import tokens_flush_expired
 

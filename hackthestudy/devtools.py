@@ -138,6 +138,9 @@ def run(web_port: int) -> int:
         worker = f"{sys.executable} manage.py rundramatiq -p 1 -t 4 --queues {' '.join(QUEUES)}"
         manager.add_process("web", web, env={**env, "LOG_PREFIX": "[API]"}, cwd=str(BASE_DIR))
         manager.add_process("worker", worker, env={**env, "LOG_PREFIX": "[WORKER]"}, cwd=str(BASE_DIR))
+        # The maintenance jobs' clock (dramatiq-crontab); it only sends messages, the worker runs them.
+        scheduler = f"{sys.executable} manage.py crontab --no-heartbeat"
+        manager.add_process("scheduler", scheduler, env={**env, "LOG_PREFIX": "[SCHEDULER]"}, cwd=str(BASE_DIR))
         say(f"Web on http://127.0.0.1:{web_port}/ - Ctrl-C stops everything.")
         manager.loop()
         return manager.returncode or 0

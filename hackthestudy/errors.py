@@ -66,30 +66,30 @@ def _wants_json(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
-def _error_response(request: HttpRequest, status_code: int, code: str, message: str) -> HttpResponse:
+def error_response(request: HttpRequest, status_code: int, code: str, message: str) -> HttpResponse:
     if _wants_json(request):
         return JsonResponse(error_body(code, message), status=status_code)
     return render(request, "error.html", {"status": status_code, "message": message}, status=status_code)
 
 
 def handler400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error_response(request, status.HTTP_400_BAD_REQUEST, "bad_request", _("Bad request."))
+    return error_response(request, status.HTTP_400_BAD_REQUEST, "bad_request", _("Bad request."))
 
 
 def handler403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     message = _("You do not have permission to perform this action.")
-    return _error_response(request, status.HTTP_403_FORBIDDEN, "permission_denied", message)
+    return error_response(request, status.HTTP_403_FORBIDDEN, "permission_denied", message)
 
 
 def handler404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error_response(request, status.HTTP_404_NOT_FOUND, "not_found", _("Not found."))
+    return error_response(request, status.HTTP_404_NOT_FOUND, "not_found", _("Not found."))
 
 
 def handler500(request: HttpRequest) -> HttpResponse:
     message = _("Something went wrong on our side. Please try again later.")
-    return _error_response(request, status.HTTP_500_INTERNAL_SERVER_ERROR, "server_error", message)
+    return error_response(request, status.HTTP_500_INTERNAL_SERVER_ERROR, "server_error", message)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     message = _("Your session expired or the form was sent twice. Please reload the page and try again.")
-    return _error_response(request, status.HTTP_403_FORBIDDEN, "csrf_failed", message)
+    return error_response(request, status.HTTP_403_FORBIDDEN, "csrf_failed", message)

@@ -67,7 +67,7 @@ def _check_worker() -> dict[str, Any]:
     if not beats:
         return {"ok": False, "workers": 0, "last_heartbeat_age_seconds": None}
     age = round(time.time() - beats[0]["last_seen"], 1)
-    fresh = [b for b in beats if time.time() - b["last_seen"] <= settings.WORKER_HEARTBEAT_STALE_SECONDS]
+    fresh = fresh_heartbeats(beats)
     return {
         "ok": bool(fresh),
         "workers": len(fresh),
@@ -75,13 +75,21 @@ def _check_worker() -> dict[str, Any]:
     }
 
 
-def readiness(request: HttpRequest) -> JsonResponse:
-    checks = {
+def dependency_checks() -> dict[str, dict[str, Any]]:
+    return {
         "database": _timed(_check_database),
         "redis": _timed(_check_redis),
         "broker": _timed(_check_broker),
         "worker": _timed(_check_worker),
     }
+
+
+def fresh_heartbeats(beats: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [b for b in beats if time.time() - b["last_seen"] <= settings.WORKER_HEARTBEAT_STALE_SECONDS]
+
+
+def readiness(request: HttpRequest) -> JsonResponse:
+    checks = dependency_checks()
     ready = all(checks[name]["ok"] for name in ("database", "redis", "broker"))
     status = "ok" if ready and all(c["ok"] for c in checks.values()) else ("degraded" if ready else "error")
     return JsonResponse({"status": status, "checks": checks}, status=200 if ready else 503)

@@ -7,6 +7,8 @@ Every variable is listed with a one-line comment in `.env.example`.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -51,6 +53,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "django_dramatiq",
+    "dramatiq_crontab",
+    "django_prometheus",
+    "axes",
+    "hackthestudy",
     "accounts",
     "uploads",
     "learning",
@@ -60,6 +66,7 @@ MIDDLEWARE = [
     # First, so platform health checks get an answer whatever their Host header or scheme.
     "hackthestudy.middleware.HealthCheckMiddleware",
     "hackthestudy.middleware.RequestIDMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -72,6 +79,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Answers a locked-out login (web, admin, JWT) with AXES_LOCKOUT_CALLABLE's response.
+    "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "hackthestudy.urls"
@@ -126,6 +136,7 @@ DRAMATIQ_BROKER = {
         # Dramatiq's defaults (60 s, 1 in 1000 polls) left a killed worker's messages
         # unredelivered for many minutes; these bring them back within about two.
         "heartbeat_timeout": env.int("DRAMATIQ_HEARTBEAT_TIMEOUT_MS", default=60_000),
+        # Per million broker commands; an idle worker polls each queue about once a second.
         "maintenance_chance": env.int("DRAMATIQ_MAINTENANCE_CHANCE", default=50_000),
         "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
     },
@@ -137,7 +148,12 @@ DRAMATIQ_BROKER = {
         "dramatiq.middleware.Callbacks",
         "dramatiq.middleware.Pipelines",
         "dramatiq.middleware.Retries",
+        "dramatiq.middleware.CurrentMessage",
+        # A Task row per message for the admin (enqueued, running, done, failed...).
+        "django_dramatiq.middleware.AdminMiddleware",
         "django_dramatiq.middleware.DbConnectionsMiddleware",
+        # Messages, durations, errors; served by a forked process on WORKER_METRICS_PORT.
+        "dramatiq.middleware.prometheus.Prometheus",
         "hackthestudy.worker.MessageContextMiddleware",
         "hackthestudy.worker.WorkerHeartbeatMiddleware",
         "hackthestudy.worker.PreloadMiddleware",
@@ -152,14 +168,55 @@ WORKER_PRELOAD_MODULES = [
 ]
 DRAMATIQ_AUTODISCOVER_MODULES = ["tasks"]
 
+# Dramatiq's Prometheus middleware reads these (lower-case) names when it is imported.
+WORKER_METRICS_HOST = env("WORKER_METRICS_HOST", default="127.0.0.1")
+WORKER_METRICS_PORT = env.int("WORKER_METRICS_PORT", default=9191)
+os.environ.setdefault("dramatiq_prom_host", WORKER_METRICS_HOST)
+os.environ.setdefault("dramatiq_prom_port", str(WORKER_METRICS_PORT))
+
+# Maintenance (actors on the maintenance queue, scheduled by `manage.py crontab`).
+DRAMATIQ_CRONTAB = {"REDIS_URL": REDIS_URL}
+# Temporary copies of uploads and documents live here; clean_temp_files removes old ones.
+TEMP_DIR = Path(env("TEMP_DIR", default=str(Path(tempfile.gettempdir()) / "hackthestudy")))
+FILE_UPLOAD_TEMP_DIR = str(TEMP_DIR)
+TEMP_FILE_MAX_AGE_MINUTES = env.int("TEMP_FILE_MAX_AGE_MINUTES", default=60)
+# Keys clean_cache looks at per run and pattern (SCAN continues where the last run stopped).
+CACHE_CLEAN_SCAN_LIMIT = env.int("CACHE_CLEAN_SCAN_LIMIT", default=5000)
+TASK_RETENTION_DAYS = env.int("TASK_RETENTION_DAYS", default=14)
+# health_check logs an error when a queue holds more messages than this.
+QUEUE_BACKLOG_ALERT = env.int("QUEUE_BACKLOG_ALERT", default=200)
+# An upload in one state longer than this, with no live message, is requeued once, then failed.
+STUCK_QUEUED_MINUTES = env.int("STUCK_QUEUED_MINUTES", default=30)
+STUCK_EXTRACTING_MINUTES = env.int("STUCK_EXTRACTING_MINUTES", default=20)
+STUCK_GENERATING_MINUTES = env.int("STUCK_GENERATING_MINUTES", default=40)
+
 WORKER_HEALTH_PORT = env.int("WORKER_HEALTH_PORT", default=8080)
 WORKER_HEALTH_HOST = env("WORKER_HEALTH_HOST", default="0.0.0.0")  # noqa: S104 - the platform probes it
 WORKER_HEARTBEAT_SECONDS = env.float("WORKER_HEARTBEAT_SECONDS", default=10.0)
 # A heartbeat older than this makes the worker health endpoint answer 503.
 WORKER_HEARTBEAT_STALE_SECONDS = env.float("WORKER_HEARTBEAT_STALE_SECONDS", default=60.0)
 
+# --- Metrics ------------------------------------------------------------------
+# GET /metrics (Prometheus) answers only `Authorization: Bearer <METRICS_TOKEN>` or a staff session;
+# anyone else gets a 404. With several gunicorn workers set PROMETHEUS_MULTIPROC_DIR.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+PROMETHEUS_EXPORT_MIGRATIONS = False
+
 # --- Auth -------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# django-axes: after this many failed logins for one email from one address, that pair is locked
+# out for the cool-off time, on the login page, the admin and the JWT token endpoint alike.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "accounts.security.login_username"
+AXES_LOCKOUT_CALLABLE = "accounts.security.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -255,6 +312,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "register": env("THROTTLE_REGISTER", default="10/hour"),
         "token": env("THROTTLE_TOKEN", default="20/minute"),
+        "uploads": env("THROTTLE_UPLOADS", default="30/hour"),
     },
 }
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from hackthestudy import health, views
+from hackthestudy import health, metrics, views
 
 # Health paths are answered by HealthCheckMiddleware first; the routes keep them reversible.
 urlpatterns = [
@@ -19,6 +19,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("documents/", include("uploads.urls")),
     path("study/", include("learning.urls")),
+    path("staff/monitor/", views.staff_monitor, name="staff-monitor"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,6 +1,15 @@
+from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+from hackthestudy.monitor import monitor_snapshot
 
 
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html")
+
+
+@staff_member_required
+def staff_monitor(request: HttpRequest) -> HttpResponse:
+    """Staff only (others are sent to the admin login); htmx reloads the page's body every 10 s."""
+    return render(request, "staff/monitor.html", monitor_snapshot())

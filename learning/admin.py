@@ -5,14 +5,15 @@ from learning.models import AIUsage, Flashcard, Question, Quiz, QuizItem, Review
 
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
-    list_display = ["title", "upload", "level", "order"]
-    search_fields = ["title", "upload__title"]
+    list_display = ["title", "upload", "level", "order", "pages"]
+    list_filter = ["level"]
+    search_fields = ["title", "summary", "upload__title", "upload__owner__email"]
     raw_id_fields = ["upload", "parent"]
 
 
 @admin.register(Flashcard)
 class FlashcardAdmin(admin.ModelAdmin):
-    list_display = ["front", "kind", "upload", "source_page", "origin"]
+    list_display = ["front", "kind", "upload", "source_page", "origin", "suspended", "updated_at"]
     list_filter = ["kind", "origin", "suspended"]
     search_fields = ["front", "back", "upload__title", "upload__owner__email"]
     raw_id_fields = ["upload", "topic", "source_section"]
@@ -20,7 +21,7 @@ class FlashcardAdmin(admin.ModelAdmin):
 
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
-    list_display = ["stem", "upload", "source_page", "origin"]
+    list_display = ["stem", "upload", "source_page", "origin", "updated_at"]
     list_filter = ["origin"]
     search_fields = ["stem", "upload__title", "upload__owner__email"]
     raw_id_fields = ["upload", "topic", "source_section"]

@@ -37,7 +37,10 @@ def extract_topics(upload_id: int, run: int) -> None:
     topics_extract(upload_id=upload_id, run=run)
 
 
-def start_generation(upload_id: int, run: int) -> None:
-    dramatiq.group(
-        [actor.message(upload_id, run) for actor in (generate_flashcards, generate_questions, extract_topics)]
-    ).run()
+STAGE_ACTORS = {"flashcards": generate_flashcards, "questions": generate_questions, "topics": extract_topics}
+
+
+def start_generation(upload_id: int, run: int, stages: list[str] | None = None) -> None:
+    """The three stages in parallel, or only the given ones (a stuck upload's unfinished stages)."""
+    actors = [STAGE_ACTORS[stage] for stage in stages or STAGE_ACTORS]
+    dramatiq.group([actor.message(upload_id, run) for actor in actors]).run()

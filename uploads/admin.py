@@ -15,7 +15,9 @@ class UploadAdmin(admin.ModelAdmin):
         "owner",
         "kind",
         "status",
+        "stage_message",
         "progress",
+        "seconds_to_ready",
         "page_count",
         "language",
         "flashcard_count",
@@ -26,13 +28,22 @@ class UploadAdmin(admin.ModelAdmin):
         "ai_tokens_in",
         "ai_tokens_out",
         "error_code",
+        "requeues",
         "created_at",
     ]
     list_filter = ["status", "kind", "language", "generator", "error_code"]
     search_fields = ["title", "original_name", "owner__email", "sha256"]
-    readonly_fields = [f.name for f in Upload._meta.fields if f.name not in ("title",)] + ["error_message"]
+    readonly_fields = [f.name for f in Upload._meta.fields if f.name not in ("title",)] + [
+        "error_message",
+        "seconds_to_ready",
+    ]
+    date_hierarchy = "created_at"
     actions = ["reprocess", "mark_failed", "delete_with_files"]
     list_select_related = ["owner"]
+
+    @admin.display(description=_("seconds to ready"))
+    def seconds_to_ready(self, upload: Upload) -> float | None:
+        return round((upload.ready_at - upload.created_at).total_seconds(), 1) if upload.ready_at else None
 
     def get_actions(self, request: HttpRequest) -> dict:
         actions = super().get_actions(request)

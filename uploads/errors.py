@@ -36,6 +36,7 @@ FAILURE_MESSAGES = {
     ),
     "processing_failed": gettext_lazy("Processing failed. Please try again later."),
     "marked_failed": gettext_lazy("Processing was stopped by our staff."),
+    "processing_stuck": gettext_lazy("Processing this document stalled and was stopped. Please try again."),
 }
 
 

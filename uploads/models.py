@@ -61,6 +61,10 @@ class Upload(models.Model):
     error_detail = models.TextField(blank=True, help_text="For staff: what exactly went wrong.")
     # Incremented by every (re)processing; actors of an older run leave the upload alone.
     run = models.PositiveIntegerField(default=1)
+    # The Dramatiq message that claimed the extraction: its redelivery after a worker's death may resume it.
+    message_id = models.CharField(max_length=36, blank=True)
+    # How often requeue_stuck_uploads sent this run's work again (once, then the upload fails).
+    requeues = models.PositiveSmallIntegerField(default=0)
     flashcards_done = models.BooleanField(default=False)
     questions_done = models.BooleanField(default=False)
     topics_done = models.BooleanField(default=False)

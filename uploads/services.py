@@ -7,15 +7,17 @@ import json
 import logging
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import PurePath
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -61,7 +63,7 @@ def _local_path(file: UploadedFile) -> Iterator[str]:
     if hasattr(file, "temporary_file_path"):
         yield file.temporary_file_path()
         return
-    with tempfile.NamedTemporaryFile(suffix=".upload") as copy:
+    with tempfile.NamedTemporaryFile(suffix=".upload", dir=settings.TEMP_DIR) as copy:
         for chunk in file.chunks(CHUNK):
             copy.write(chunk)
         copy.flush()
@@ -83,6 +85,26 @@ def _check_quota(owner: User) -> None:
             % {"count": settings.MAX_UPLOADS_PER_USER},
             code="quota_exceeded",
             status_code=403,
+        )
+
+
+RATE_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def _check_rate(owner: User) -> None:
+    """At most THROTTLE_UPLOADS new uploads per user and period (web, API and admin alike)."""
+    rate = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].get("uploads")
+    if not rate:
+        return
+    count, period = rate.split("/")
+    seconds = RATE_PERIODS[period.strip()[0]]
+    key = f"upload_rate:{owner.pk}:{int(time.time() // seconds)}"
+    cache.add(key, 0, timeout=seconds)
+    if cache.incr(key) > int(count):
+        raise UploadRejected(
+            _("You uploaded too many documents in a short time. Please wait a while and try again."),
+            code="too_many_uploads",
+            status_code=429,
         )
 
 
@@ -122,6 +144,7 @@ def upload_create(*, owner: User, file: UploadedFile, title: str = "", generator
     existing = Upload.objects.for_user(owner).filter(sha256=sha256).first()
     if existing is not None:
         return existing, False
+    _check_rate(owner)
     _check_quota(owner)
     chosen, note = generator_choose(owner=owner, requested=generator)
     with _local_path(file) as path:
@@ -182,6 +205,8 @@ def upload_reprocess(*, upload: Upload, generator: str = "") -> Upload:
         questions_done=False,
         topics_done=False,
         failed_at=None,
+        message_id="",
+        requeues=0,
     )
     _send_after_commit(upload.pk)
     upload.refresh_from_db()
@@ -215,6 +240,89 @@ def upload_fail(*, upload_id: int, code: str, detail: str = "") -> bool:
     return bool(changed)
 
 
+# --- Stuck uploads (the requeue_stuck_uploads maintenance actor) --------------------------
+
+PIPELINE_ACTORS = ("process_document", "generate_flashcards", "generate_questions", "extract_topics")
+
+
+def _stuck_limits() -> dict[str, tuple[str, timedelta]]:
+    """Per state: the timestamp it is measured from, and how long is too long."""
+    return {
+        Status.QUEUED: ("updated_at", timedelta(minutes=settings.STUCK_QUEUED_MINUTES)),
+        Status.EXTRACTING: ("extracting_at", timedelta(minutes=settings.STUCK_EXTRACTING_MINUTES)),
+        Status.GENERATING: ("generating_at", timedelta(minutes=settings.STUCK_GENERATING_MINUTES)),
+    }
+
+
+def uploads_with_live_messages(*, running_within: timedelta) -> set[int]:
+    """Uploads a pipeline message is still waiting or (recently) running for, from the task table.
+
+    A message whose worker was killed stays `running` there forever; only a recent one counts.
+    """
+    from django_dramatiq.models import Task
+
+    live = Task.tasks.filter(actor_name__in=PIPELINE_ACTORS).filter(
+        Q(status__in=[Task.STATUS_ENQUEUED, Task.STATUS_DELAYED])
+        | Q(status=Task.STATUS_RUNNING, updated_at__gte=timezone.now() - running_within)
+    )
+    upload_ids = set()
+    for task in live.iterator():
+        args = task.message.args
+        if args:
+            upload_ids.add(int(args[0]))
+    return upload_ids
+
+
+def uploads_requeue_stuck() -> dict[str, int]:
+    """Uploads past their state's time limit with no live message: sent again once, then failed."""
+    now = timezone.now()
+    limits = _stuck_limits()
+    overdue = Q()
+    for status, (field, limit) in limits.items():
+        overdue |= Q(status=status, **{f"{field}__lt": now - limit})
+    stuck = list(Upload.objects.filter(overdue))
+    if not stuck:
+        return {"requeued": 0, "failed": 0}
+    live = uploads_with_live_messages(running_within=max(limit for _, limit in limits.values()))
+    outcome = {"requeued": 0, "failed": 0}
+    for upload in stuck:
+        if upload.pk in live:
+            continue
+        if upload.requeues >= 1:
+            detail = f"stuck in {upload.status} after a requeue; no live message"
+            outcome["failed"] += upload_fail(upload_id=upload.pk, code="processing_stuck", detail=detail)
+        else:
+            outcome["requeued"] += upload_requeue(upload=upload)
+    return outcome
+
+
+@transaction.atomic
+def upload_requeue(*, upload: Upload) -> bool:
+    """Sends the upload's unfinished work again (same run); False if its state moved meanwhile."""
+    from learning.tasks import start_generation
+
+    same_state = Upload.objects.filter(pk=upload.pk, run=upload.run, status=upload.status, requeues=upload.requeues)
+    if upload.status == Status.GENERATING:
+        changed = same_state.update(requeues=F("requeues") + 1, generating_at=timezone.now())
+        stages = [s for s in GENERATION_STAGES if not getattr(upload, f"{s}_done")]
+        run = upload.run
+        if changed and stages:
+            transaction.on_commit(lambda: start_generation(upload.pk, run, stages=stages))
+        elif changed:  # every stage done, only the finish was lost
+            from learning.services import upload_finish
+
+            upload_finish(upload_id=upload.pk, run=run)
+    else:
+        changed = same_state.update(
+            requeues=F("requeues") + 1, status=Status.QUEUED, message_id="", stage_message=STAGE_MESSAGES["queued"]
+        )
+        if changed:
+            _send_after_commit(upload.pk)
+    if changed:
+        logger.warning("Upload %s was stuck in %s: sent again", upload.pk, upload.status)
+    return bool(changed)
+
+
 def upload_mark_failed(*, upload: Upload) -> bool:
     """Staff stop a stuck upload from the admin."""
     return upload_fail(upload_id=upload.pk, code="marked_failed", detail="marked failed by staff")
@@ -233,7 +341,7 @@ def stored_file_path(upload: Upload) -> Iterator[str]:
     if path:
         yield path
         return
-    with upload.file.open("rb") as source, tempfile.NamedTemporaryFile() as copy:
+    with upload.file.open("rb") as source, tempfile.NamedTemporaryFile(dir=settings.TEMP_DIR) as copy:
         shutil.copyfileobj(source, copy, CHUNK)
         copy.flush()
         yield copy.name
@@ -254,11 +362,23 @@ def _extract(upload: Upload) -> ExtractedDocument:
         )
 
 
-def upload_process(*, upload_id: int) -> None:
-    """Claims a queued upload, extracts it, stores the sections and starts generation."""
+def upload_process(*, upload_id: int, message_id: str = "") -> None:
+    """Claims a queued upload, extracts it, stores the sections and starts generation.
+
+    The claim records the message. When the broker redelivers that same message because its worker
+    died mid-extraction, the upload is still `extracting` under that message and is claimed again;
+    any other message finds it taken and leaves it alone.
+    """
     now = timezone.now()
-    claimed = Upload.objects.filter(pk=upload_id, status=Status.QUEUED).update(
-        status=Status.EXTRACTING, extracting_at=now, progress=10, stage_message=STAGE_MESSAGES["extracting"]
+    claimable = Q(status=Status.QUEUED)
+    if message_id:
+        claimable |= Q(status=Status.EXTRACTING, message_id=message_id)
+    claimed = Upload.objects.filter(claimable, pk=upload_id).update(
+        status=Status.EXTRACTING,
+        extracting_at=now,
+        progress=10,
+        stage_message=STAGE_MESSAGES["extracting"],
+        message_id=message_id,
     )
     if not claimed:
         return  # another delivery has it, or it was deleted
@@ -291,9 +411,7 @@ def _store_extraction(upload: Upload, document: ExtractedDocument) -> None:
         for order, section in enumerate(document.sections)
     ]
     with transaction.atomic():
-        Section.objects.filter(upload=upload).delete()
-        Section.objects.bulk_create(rows, batch_size=1000)
-        Upload.objects.filter(pk=upload.pk, status=Status.EXTRACTING).update(
+        moved = Upload.objects.filter(pk=upload.pk, run=upload.run, status=Status.EXTRACTING).update(
             page_count=document.page_count or upload.page_count,
             image_only_pages=document.image_only_pages,
             language=detect_language(text),
@@ -302,6 +420,10 @@ def _store_extraction(upload: Upload, document: ExtractedDocument) -> None:
             progress=40,
             stage_message=STAGE_MESSAGES["generating"],
         )
+        if not moved:
+            return  # failed, deleted or finished by another delivery meanwhile: start nothing twice
+        Section.objects.filter(upload=upload).delete()
+        Section.objects.bulk_create(rows, batch_size=1000)
         run = upload.run
         transaction.on_commit(lambda: start_generation(upload.pk, run))
     cache_sections(upload.pk, rows)

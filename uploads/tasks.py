@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import dramatiq
+from dramatiq.middleware import CurrentMessage
 
 
 @dramatiq.actor(
@@ -18,7 +19,8 @@ import dramatiq
 def process_document(upload_id: int) -> None:
     from uploads.services import upload_process
 
-    upload_process(upload_id=upload_id)
+    message = CurrentMessage.get_current_message()
+    upload_process(upload_id=upload_id, message_id=message.message_id if message else "")
 
 
 @dramatiq.actor(queue_name="documents", max_retries=0)

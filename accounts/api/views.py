@@ -1,15 +1,20 @@
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import permissions, status
+from rest_framework import exceptions, permissions, status
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
+from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
 from accounts import services
 from accounts.api.serializers import ErrorSerializer, LogoutSerializer, RegisterSerializer, UserSerializer
+from accounts.security import LOCKOUT_CODE, lockout_message
 
 ERRORS = {code: OpenApiResponse(ErrorSerializer) for code in (400, 401, 429)}
 
@@ -28,10 +33,33 @@ class RegisterView(APIView):
         return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
+class LockedOut(exceptions.Throttled):
+    default_code = LOCKOUT_CODE
+
+    def __init__(self) -> None:
+        super().__init__(detail=lockout_message())
+        self.wait = settings.AXES_COOLOFF_TIME.total_seconds()  # the Retry-After header
+
+
 @extend_schema(tags=["auth"], responses={200: None, **ERRORS})
 class TokenView(TokenObtainPairView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token"
+
+    def post(self, request: Request, *args, **kwargs) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        try:
+            serializer.is_valid(raise_exception=True)
+        except AuthenticationFailed:
+            # django-axes marks the request it was given (DRF's) when this email is locked out here.
+            if getattr(request, "axes_locked_out", False):
+                raise LockedOut from None
+            raise
+        except TokenError as exc:
+            raise InvalidToken(exc.args[0]) from exc
+        # Like a login on the web: django-axes forgets this email's failed attempts.
+        user_logged_in.send(sender=type(serializer.user), request=request, user=serializer.user)
+        return Response(serializer.validated_data, status=status.HTTP_200_OK)
 
 
 @extend_schema(tags=["auth"], responses={200: None, **ERRORS})

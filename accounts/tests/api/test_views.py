@@ -132,9 +132,10 @@ def test_malformed_json_is_400_json(api_client):
 
 
 def test_token_endpoint_is_rate_limited_with_429_json(api_client, user):
+    # A different email each time: the per-email lockout (test_security) does not trigger first.
     statuses = [
-        api_client.post("/api/v1/auth/token/", {"email": user.email, "password": "wrong"}, format="json")
-        for _attempt in range(21)
+        api_client.post("/api/v1/auth/token/", {"email": f"guess{n}@example.org", "password": "wrong"}, format="json")
+        for n in range(21)
     ]
     assert [r.status_code for r in statuses[:20]] == [401] * 20
     assert_error(statuses[20], 429, "throttled")

@@ -1,0 +1,59 @@
+"""Maintenance actors (queue `maintenance`), scheduled by `manage.py crontab --no-heartbeat`.
+
+dramatiq-crontab's scheduler holds a Redis lock, so a second scheduler waits instead of sending
+every job twice. Each job is safe to run twice; `max_age` drops runs that waited too long.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import dramatiq
+from dramatiq_crontab import cron
+
+logger = logging.getLogger(__name__)
+MINUTE = 60_000
+OPTIONS = {"queue_name": "maintenance", "max_retries": 0}
+
+
+@cron("* * * * *")
+@dramatiq.actor(**OPTIONS, time_limit=MINUTE, max_age=2 * MINUTE)
+def health_check() -> None:
+    from hackthestudy.maintenance import health_record
+
+    health_record()
+
+
+@cron("*/5 * * * *")
+@dramatiq.actor(**OPTIONS, time_limit=5 * MINUTE, max_age=5 * MINUTE)
+def requeue_stuck_uploads() -> None:
+    from uploads.services import uploads_requeue_stuck
+
+    outcome = uploads_requeue_stuck()
+    if any(outcome.values()):
+        logger.warning("Stuck uploads: %(requeued)d sent again, %(failed)d failed", outcome)
+
+
+@cron("17 * * * *")
+@dramatiq.actor(**OPTIONS, time_limit=10 * MINUTE, max_age=60 * MINUTE)
+def clean_temp_files() -> None:
+    from hackthestudy.maintenance import temp_files_clean
+
+    logger.info("Removed %d old temporary files", temp_files_clean())
+
+
+@cron("23 * * * *")
+@dramatiq.actor(**OPTIONS, time_limit=10 * MINUTE, max_age=60 * MINUTE)
+def clean_cache() -> None:
+    from hackthestudy.maintenance import cache_clean
+
+    logger.info("Removed cache keys: %s", cache_clean())
+
+
+@cron("41 3 * * *")
+@dramatiq.actor(**OPTIONS, time_limit=10 * MINUTE, max_age=12 * 60 * MINUTE)
+def delete_old_task_rows() -> None:
+    """django_dramatiq registers an actor named delete_old_tasks (default queue) already."""
+    from hackthestudy.maintenance import tasks_delete_old
+
+    logger.info("Deleted %d old task rows", tasks_delete_old())
