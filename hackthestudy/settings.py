@@ -133,11 +133,13 @@ DRAMATIQ_BROKER = {
     "OPTIONS": {
         "url": REDIS_URL,
         "namespace": env("DRAMATIQ_NAMESPACE", default="dramatiq"),
-        # Dramatiq's defaults (60 s, 1 in 1000 polls) left a killed worker's messages
-        # unredelivered for many minutes; these bring them back within about two.
-        "heartbeat_timeout": env.int("DRAMATIQ_HEARTBEAT_TIMEOUT_MS", default=60_000),
-        # Per million broker commands; an idle worker polls each queue about once a second.
-        "maintenance_chance": env.int("DRAMATIQ_MAINTENANCE_CHANCE", default=50_000),
+        # Dramatiq's defaults (60 s, 1 in 1000 commands) left a killed worker's messages
+        # unredelivered for 18 minutes. A message comes back once its worker has been silent for
+        # heartbeat_timeout AND a command on the same queue draws the maintenance step; an idle
+        # worker polls each queue about once a second. 30 s and 1 in 10 measured about 40 s
+        # (tests/test_faults_processes.py).
+        "heartbeat_timeout": env.int("DRAMATIQ_HEARTBEAT_TIMEOUT_MS", default=30_000),
+        "maintenance_chance": env.int("DRAMATIQ_MAINTENANCE_CHANCE", default=100_000),
         "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
     },
     # The explicit list replaces Dramatiq's defaults.
@@ -185,10 +187,9 @@ CACHE_CLEAN_SCAN_LIMIT = env.int("CACHE_CLEAN_SCAN_LIMIT", default=5000)
 TASK_RETENTION_DAYS = env.int("TASK_RETENTION_DAYS", default=14)
 # health_check logs an error when a queue holds more messages than this.
 QUEUE_BACKLOG_ALERT = env.int("QUEUE_BACKLOG_ALERT", default=200)
-# An upload in one state longer than this, with no live message, is requeued once, then failed.
-STUCK_QUEUED_MINUTES = env.int("STUCK_QUEUED_MINUTES", default=30)
-STUCK_EXTRACTING_MINUTES = env.int("STUCK_EXTRACTING_MINUTES", default=20)
-STUCK_GENERATING_MINUTES = env.int("STUCK_GENERATING_MINUTES", default=40)
+# An upload queued, extracting or generating for longer than this with no live message (none
+# waiting, none running within its actor's time limit) is sent again once, then failed.
+STUCK_AFTER_MINUTES = env.int("STUCK_AFTER_MINUTES", default=10)
 
 WORKER_HEALTH_PORT = env.int("WORKER_HEALTH_PORT", default=8080)
 WORKER_HEALTH_HOST = env("WORKER_HEALTH_HOST", default="0.0.0.0")  # noqa: S104 - the platform probes it

@@ -49,6 +49,61 @@ def get_json(url: str) -> tuple[int, dict]:
         return 0, {}
 
 
+def process_env(media_root: Path, redis_url: str | None = None, **extra: str) -> dict[str, str]:
+    """The environment of a worker or web process that shares this test's database and files."""
+    return {
+        **os.environ,
+        "DATABASE_URL": worker_database_url(),
+        "REDIS_URL": redis_url or settings.REDIS_URL,
+        "MEDIA_ROOT": str(media_root),
+        "WORKER_HEALTH_PORT": str(free_port()),
+        "WORKER_HEALTH_HOST": "127.0.0.1",
+        "WORKER_HEARTBEAT_SECONDS": "0.5",
+        "WORKER_METRICS_PORT": str(free_port()),
+        "PYTHONUNBUFFERED": "1",
+        **extra,
+    }
+
+
+def start_worker(env: dict[str, str], log_path: Path, processes: int = 2, threads: int = 2) -> subprocess.Popen:
+    """`rundramatiq` in a session of its own, so a test can SIGKILL it with all its children."""
+    command = [sys.executable, "manage.py", "rundramatiq", "-p", str(processes), "-t", str(threads)]
+    command += ["--queues", *settings.DRAMATIQ_QUEUES]
+    with log_path.open("a") as log:
+        return subprocess.Popen(
+            command, cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+
+def start_web(env: dict[str, str], log_path: Path) -> tuple[subprocess.Popen, str]:
+    """gunicorn as in production (2 processes); returns the process and its base URL."""
+    port = free_port()
+    command = [sys.executable, "-m", "gunicorn", "-c", "python:hackthestudy.gunicorn", "hackthestudy.wsgi"]
+    with log_path.open("a") as log:
+        process = subprocess.Popen(
+            command,
+            cwd=settings.BASE_DIR,
+            env={**env, "PORT": str(port), "WEB_CONCURRENCY": "2", "LOG_PREFIX": "[API]"},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    base = f"http://127.0.0.1:{port}"
+    wait_until(lambda: get_json(f"{base}/ping")[0] == 200, timeout=30, what="gunicorn to answer")
+    return process, base
+
+
+def stop(process: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
+    """Stops a process started in its own session, children included."""
+    if process.poll() is None:
+        try:
+            os.killpg(process.pid, sig)
+            process.wait(timeout=20)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+
+
 @pytest.fixture
 def worker_env() -> dict[str, str]:
     """More environment for the worker process; a test module overrides this fixture."""

@@ -9,7 +9,7 @@ from typing import IO
 from django.utils.translation import gettext as _
 
 from uploads.errors import PermanentError, UploadRejected
-from uploads.extraction.text import decode
+from uploads.extraction.text import decode, unicode_bom_encoding
 from uploads.extraction.zipcheck import MAIN_PARTS, check_zip
 
 EXTENSIONS = {".pdf": "pdf", ".docx": "docx", ".pptx": "pptx", ".txt": "txt", ".md": "md", ".markdown": "md"}
@@ -35,8 +35,15 @@ def unsupported() -> UploadRejected:
     )
 
 
+def damaged() -> UploadRejected:
+    return UploadRejected(
+        _("This file is damaged, perhaps cut off while it was copied or downloaded. Save or download it again."),
+        code="file_damaged",
+    )
+
+
 def _looks_like_text(head: bytes) -> bool:
-    if b"\x00" in head:
+    if b"\x00" in head and not unicode_bom_encoding(head):
         return False
     text = decode(head)
     printable = sum(ch.isprintable() or ch in "\n\r\t" for ch in text)
@@ -58,7 +65,7 @@ def sniff_kind(handle: IO[bytes]) -> str:
                     _("This file unpacks to far more data than a real document would; we refused it."),
                     code="zip_bomb",
                 ) from exc
-            raise unsupported() from exc
+            raise damaged() from exc
         finally:
             handle.seek(0)
         kind = next((kind for kind, part in MAIN_PARTS.items() if part in names), None)

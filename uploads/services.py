@@ -242,49 +242,44 @@ def upload_fail(*, upload_id: int, code: str, detail: str = "") -> bool:
 
 # --- Stuck uploads (the requeue_stuck_uploads maintenance actor) --------------------------
 
+# The state's timestamp, and how long a message for it may run (the actors' time limits).
+STATE_CLOCKS = {Status.QUEUED: "updated_at", Status.EXTRACTING: "extracting_at", Status.GENERATING: "generating_at"}
 PIPELINE_ACTORS = ("process_document", "generate_flashcards", "generate_questions", "extract_topics")
 
 
-def _stuck_limits() -> dict[str, tuple[str, timedelta]]:
-    """Per state: the timestamp it is measured from, and how long is too long."""
-    return {
-        Status.QUEUED: ("updated_at", timedelta(minutes=settings.STUCK_QUEUED_MINUTES)),
-        Status.EXTRACTING: ("extracting_at", timedelta(minutes=settings.STUCK_EXTRACTING_MINUTES)),
-        Status.GENERATING: ("generating_at", timedelta(minutes=settings.STUCK_GENERATING_MINUTES)),
-    }
+def uploads_with_live_messages() -> set[int]:
+    """Uploads a pipeline message is waiting for, or running for within its actor's time limit.
 
-
-def uploads_with_live_messages(*, running_within: timedelta) -> set[int]:
-    """Uploads a pipeline message is still waiting or (recently) running for, from the task table.
-
-    A message whose worker was killed stays `running` there forever; only a recent one counts.
+    From the task table (django_dramatiq's AdminMiddleware). A message whose worker was killed
+    stays `running` there forever; the broker redelivers it, and past the time limit it is dead.
     """
+    import dramatiq
     from django_dramatiq.models import Task
 
+    broker = dramatiq.get_broker()
+    running = Q()
+    for name in PIPELINE_ACTORS:
+        limit = timedelta(milliseconds=broker.get_actor(name).options["time_limit"])
+        running |= Q(actor_name=name, updated_at__gte=timezone.now() - limit)
     live = Task.tasks.filter(actor_name__in=PIPELINE_ACTORS).filter(
-        Q(status__in=[Task.STATUS_ENQUEUED, Task.STATUS_DELAYED])
-        | Q(status=Task.STATUS_RUNNING, updated_at__gte=timezone.now() - running_within)
+        Q(status__in=[Task.STATUS_ENQUEUED, Task.STATUS_DELAYED]) | (Q(status=Task.STATUS_RUNNING) & running)
     )
-    upload_ids = set()
-    for task in live.iterator():
-        args = task.message.args
-        if args:
-            upload_ids.add(int(args[0]))
-    return upload_ids
+    return {int(task.message.args[0]) for task in live.iterator() if task.message.args}
 
 
 def uploads_requeue_stuck() -> dict[str, int]:
-    """Uploads past their state's time limit with no live message: sent again once, then failed."""
-    now = timezone.now()
-    limits = _stuck_limits()
+    """Uploads in a processing state past STUCK_AFTER_MINUTES with no live message: nothing will move
+    them (a send lost while Redis was down, a message lost without persistence). Each is sent again
+    once, then failed with a message."""
+    cutoff = timezone.now() - timedelta(minutes=settings.STUCK_AFTER_MINUTES)
     overdue = Q()
-    for status, (field, limit) in limits.items():
-        overdue |= Q(status=status, **{f"{field}__lt": now - limit})
+    for status, clock in STATE_CLOCKS.items():
+        overdue |= Q(status=status, **{f"{clock}__lt": cutoff})
     stuck = list(Upload.objects.filter(overdue))
-    if not stuck:
-        return {"requeued": 0, "failed": 0}
-    live = uploads_with_live_messages(running_within=max(limit for _, limit in limits.values()))
     outcome = {"requeued": 0, "failed": 0}
+    if not stuck:
+        return outcome
+    live = uploads_with_live_messages()
     for upload in stuck:
         if upload.pk in live:
             continue

@@ -67,6 +67,8 @@ def extract_docx(path: str, *, max_pages: int) -> ExtractedDocument:
     open_checked(path, "word/document.xml", "docx_unreadable")
     try:
         document = docx.Document(path)
+    except MemoryError:
+        raise  # the guard reports it as extraction_too_big
     except Exception as exc:
         raise PermanentError("docx_unreadable", f"{type(exc).__name__}: {exc}") from exc
     blocks = _blocks(document)

@@ -27,6 +27,8 @@ def extract_pptx(path: str, *, max_pages: int) -> ExtractedDocument:
     open_checked(path, "ppt/presentation.xml", "pptx_unreadable")
     try:
         presentation = pptx.Presentation(path)
+    except MemoryError:
+        raise  # the guard reports it as extraction_too_big
     except Exception as exc:
         raise PermanentError("pptx_unreadable", f"{type(exc).__name__}: {exc}") from exc
     slides = list(presentation.slides)

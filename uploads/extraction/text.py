@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 
 from uploads.extraction import ExtractedDocument, ExtractedSection, join_path, one_line
@@ -10,7 +11,22 @@ _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 MAX_TEXT_BYTES = 20 * 1024 * 1024
 
 
+# Windows Notepad's "Unicode" is UTF-16 with a byte order mark; the mark names the encoding.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE, whose mark it starts with
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def unicode_bom_encoding(data: bytes) -> str:
+    return next((encoding for bom, encoding in _BOMS if data.startswith(bom)), "")
+
+
 def decode(data: bytes) -> str:
+    if encoding := unicode_bom_encoding(data):
+        return data.decode(encoding, errors="replace")  # a cut-off last character becomes U+FFFD
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return data.decode(encoding)

@@ -141,3 +141,36 @@ def make_billion_laughs_docx() -> bytes:
                 )
             target.writestr(info, data)
     return buffer.getvalue()
+
+
+def make_docx_bomb(size_mb: int = 400, *, lie_about_size: bool = False) -> bytes:
+    """A real DOCX whose word/document.xml runs on into `size_mb` MB of spaces (about 1 MB compressed per GB).
+
+    With `lie_about_size` the ZIP headers claim the part is only its real XML, as a crafted bomb
+    would: a check of the declared sizes lets it through, and only reading it shows the truth.
+    """
+    import struct
+    import zlib
+
+    part = "word/document.xml"
+    source = zipfile.ZipFile(io.BytesIO(make_docx()))
+    xml = source.read(part)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            if info.filename != part:
+                target.writestr(info, source.read(info))
+        with target.open(part, "w") as entry:
+            entry.write(xml)
+            spaces = b" " * (1024 * 1024)
+            for _index in range(size_mb):
+                entry.write(spaces)
+    data = bytearray(buffer.getvalue())
+    if lie_about_size:
+        # CRC-32 and uncompressed size sit at bytes 14 and 22 of the local header, 16 and 24 of the directory entry.
+        local = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo(part).header_offset
+        central = data.rindex(part.encode()) - 46
+        crc, size = struct.pack("<I", zlib.crc32(xml)), struct.pack("<I", len(xml))
+        data[local + 14 : local + 18], data[local + 22 : local + 26] = crc, size
+        data[central + 16 : central + 20], data[central + 24 : central + 28] = crc, size
+    return bytes(data)

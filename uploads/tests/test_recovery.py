@@ -67,13 +67,13 @@ def no_live_messages():
 def test_a_stuck_upload_is_sent_again_once_then_failed(settings, no_live_messages):
     upload = new_upload()
     Task.tasks.all().delete()  # the message was lost (say, Redis without persistence)
-    age(upload, settings.STUCK_QUEUED_MINUTES + 1)
+    age(upload, settings.STUCK_AFTER_MINUTES + 1)
     assert services.uploads_requeue_stuck() == {"requeued": 1, "failed": 0}
     upload.refresh_from_db()
     assert upload.requeues == 1 and upload.status == "queued"
     # Sent again, and lost again.
     Task.tasks.all().delete()
-    age(upload, settings.STUCK_QUEUED_MINUTES + 1)
+    age(upload, settings.STUCK_AFTER_MINUTES + 1)
     assert services.uploads_requeue_stuck() == {"requeued": 0, "failed": 1}
     upload.refresh_from_db()
     assert (upload.status, upload.error_code) == ("failed", "processing_stuck")
@@ -83,7 +83,7 @@ def test_a_stuck_upload_is_sent_again_once_then_failed(settings, no_live_message
 def test_the_requeue_really_sends_the_message(settings, no_live_messages, django_capture_on_commit_callbacks):
     upload = new_upload()
     Task.tasks.all().delete()
-    age(upload, settings.STUCK_QUEUED_MINUTES + 1)
+    age(upload, settings.STUCK_AFTER_MINUTES + 1)
     broker = dramatiq.get_broker()
     broker.flush_all()
     with django_capture_on_commit_callbacks(execute=True):
@@ -119,7 +119,7 @@ def test_a_generating_upload_gets_only_its_unfinished_stages_again(
 def test_an_upload_with_a_live_message_is_left_alone(settings, no_live_messages, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         upload = new_upload()  # its message is enqueued: a long backlog, not a lost message
-    age(upload, settings.STUCK_QUEUED_MINUTES + 1)
+    age(upload, settings.STUCK_AFTER_MINUTES + 1)
     assert Task.tasks.filter(actor_name="process_document", status="enqueued").exists()
     assert services.uploads_requeue_stuck() == {"requeued": 0, "failed": 0}
     process_document(upload.pk)
