@@ -10,7 +10,11 @@ from hackthestudy.redis import get_redis
 
 @pytest.fixture(autouse=True)
 def _fresh_redis_keys() -> None:
-    """Throttle counters, heartbeats and cached AI answers live in Redis; each test starts without them."""
+    """Throttle counters, heartbeats, cached AI answers and queued messages live in Redis; each test
+    starts without them (a message left by an earlier test would reach the next test's worker)."""
+    import dramatiq
+
+    dramatiq.get_broker().flush_all()
     client = get_redis()
     for pattern in ("hts:*", "openai_cache:*", "openai_requests:*"):
         keys = list(client.scan_iter(pattern, count=1000))

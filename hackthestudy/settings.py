@@ -8,6 +8,7 @@ Every variable is listed with a one-line comment in `.env.example`.
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from datetime import timedelta
 from pathlib import Path
@@ -151,8 +152,9 @@ DRAMATIQ_BROKER = {
         "dramatiq.middleware.Pipelines",
         "dramatiq.middleware.Retries",
         "dramatiq.middleware.CurrentMessage",
-        # A Task row per message for the admin (enqueued, running, done, failed...).
-        "django_dramatiq.middleware.AdminMiddleware",
+        # A Task row per message for the admin (enqueued, running, done, failed...). After Retries:
+        # its after-hooks run first, so a retry's enqueue turns the row from failed to delayed.
+        "hackthestudy.worker.TaskAdminMiddleware",
         "django_dramatiq.middleware.DbConnectionsMiddleware",
         # Messages, durations, errors; served by a forked process on WORKER_METRICS_PORT.
         "dramatiq.middleware.prometheus.Prometheus",
@@ -173,8 +175,14 @@ DRAMATIQ_AUTODISCOVER_MODULES = ["tasks"]
 # Dramatiq's Prometheus middleware reads these (lower-case) names when it is imported.
 WORKER_METRICS_HOST = env("WORKER_METRICS_HOST", default="127.0.0.1")
 WORKER_METRICS_PORT = env.int("WORKER_METRICS_PORT", default=9191)
-os.environ.setdefault("dramatiq_prom_host", WORKER_METRICS_HOST)
-os.environ.setdefault("dramatiq_prom_port", str(WORKER_METRICS_PORT))
+os.environ["dramatiq_prom_host"] = WORKER_METRICS_HOST  # noqa: SIM112 - dramatiq spells it so
+os.environ["dramatiq_prom_port"] = str(WORKER_METRICS_PORT)  # noqa: SIM112
+if sys.argv[1:2] == ["rundramatiq"] and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    # The worker processes count into files that the exposition process adds up. All of them are
+    # started by `manage.py rundramatiq` and inherit its environment, so the folder is chosen here,
+    # fresh per run (old counts must not add up), before django-prometheus imports prometheus_client.
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="hts-worker-metrics-")
+    os.environ["dramatiq_prom_db"] = os.environ["PROMETHEUS_MULTIPROC_DIR"]  # noqa: SIM112
 
 # Maintenance (actors on the maintenance queue, scheduled by `manage.py crontab`).
 DRAMATIQ_CRONTAB = {"REDIS_URL": REDIS_URL}
@@ -199,7 +207,7 @@ WORKER_HEARTBEAT_STALE_SECONDS = env.float("WORKER_HEARTBEAT_STALE_SECONDS", def
 
 # --- Metrics ------------------------------------------------------------------
 # GET /metrics (Prometheus) answers only `Authorization: Bearer <METRICS_TOKEN>` or a staff session;
-# anyone else gets a 404. With several gunicorn workers set PROMETHEUS_MULTIPROC_DIR.
+# anyone else gets a 404. hackthestudy/gunicorn.py sets PROMETHEUS_MULTIPROC_DIR for its processes.
 METRICS_TOKEN = env("METRICS_TOKEN", default="")
 PROMETHEUS_EXPORT_MIGRATIONS = False
 

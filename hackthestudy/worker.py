@@ -12,6 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import dramatiq
+from django_dramatiq.middleware import AdminMiddleware
 from dramatiq.middleware import Middleware
 
 from hackthestudy.context import current_context_id
@@ -29,6 +30,28 @@ class MessageContextMiddleware(Middleware):
         current_context_id.set("-")
 
     after_skip_message = after_process_message
+
+
+class TaskAdminMiddleware(AdminMiddleware):
+    """django_dramatiq's task rows, without its race: the sender writes "enqueued" after the message
+    is in Redis, so a quick worker's "running" or "done" could be overwritten by a late "enqueued"
+    (seen with 50 concurrent uploads). The sender now only creates the row, or updates one that
+    is itself waiting or failed (a retry)."""
+
+    def after_enqueue(self, broker: dramatiq.Broker, message: dramatiq.Message, delay: int | None) -> None:
+        from django.utils import timezone
+        from django_dramatiq.models import Task
+
+        fields = {
+            "message_data": message.encode(),
+            "status": Task.STATUS_DELAYED if delay else Task.STATUS_ENQUEUED,
+            "actor_name": message.actor_name,
+            "queue_name": message.queue_name,
+        }
+        _task, created = Task.tasks.get_or_create(id=message.message_id, defaults=fields)
+        if not created:
+            waiting = [Task.STATUS_ENQUEUED, Task.STATUS_DELAYED, Task.STATUS_FAILED]
+            Task.tasks.filter(id=message.message_id, status__in=waiting).update(**fields, updated_at=timezone.now())
 
 
 class PreloadMiddleware(Middleware):

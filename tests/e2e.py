@@ -112,20 +112,9 @@ def worker_env() -> dict[str, str]:
 
 @pytest.fixture
 def worker(tmp_path: Path, media_root: Path, worker_env: dict[str, str]):
-    port = free_port()
     log_path = tmp_path / "worker.log"
-    env = {
-        **os.environ,
-        "DATABASE_URL": worker_database_url(),
-        "REDIS_URL": settings.REDIS_URL,
-        "MEDIA_ROOT": str(media_root),
-        "WORKER_HEALTH_PORT": str(port),
-        "WORKER_HEALTH_HOST": "127.0.0.1",
-        "WORKER_HEARTBEAT_SECONDS": "0.5",
-        "LOG_PREFIX": "[WORKER]",
-        "PYTHONUNBUFFERED": "1",
-        **worker_env,
-    }
+    env = process_env(media_root, LOG_PREFIX="[WORKER]", **worker_env)
+    port = int(env["WORKER_HEALTH_PORT"])
     command = [sys.executable, "manage.py", "rundramatiq", "-p", "2", "-t", "2"]
     command += ["--queues", "documents", "ai", "maintenance"]
     with log_path.open("w") as log:

@@ -55,7 +55,8 @@ class Api:
     """A mobile client over real HTTP: JWT login, multipart upload, lists."""
 
     def __init__(self, base: str, email: str) -> None:
-        self.http = httpx2.Client(base_url=base, timeout=30)
+        # No keep-alive: gunicorn closes idle connections after 2 s, racing a client that reuses one.
+        self.http = httpx2.Client(base_url=base, timeout=30, limits=httpx2.Limits(max_keepalive_connections=0))
         registered = self.http.post("/api/v1/auth/register/", json={"email": email, "password": PASSWORD})
         assert registered.status_code == 201, registered.text
         token = self.http.post("/api/v1/auth/token/", json={"email": email, "password": PASSWORD})
@@ -222,7 +223,7 @@ def test_redis_killed_and_restarted_under_load_loses_no_upload(media_root, tmp_p
         [
             f"Redis SIGKILLed and restarted (append-only file) while the {len(ids)} uploads were {dict(states)}: "
             f"all finished {took:.0f} s after the restart, {dict(outcome)}; {requeued} sent again by "
-            "requeue_stuck_uploads (their generation messages were lost: sent while Redis was down)",
+            "requeue_stuck_uploads (work whose messages were sent while Redis was down)",
         ],
     )
 
@@ -271,8 +272,29 @@ def test_the_next_message_succeeds_after_the_database_dropped_the_workers_connec
 # --- 4. 50 uploads, 5 users, 2 worker processes --------------------------------------------------
 
 
+def posts_counted(base: str) -> float:
+    """POST requests in the web's Prometheus metrics, summed over all gunicorn processes."""
+    body = httpx2.get(f"{base}/metrics", headers={"Authorization": "Bearer metrics-test-token"}).text
+    lines = [
+        line
+        for line in body.splitlines()
+        if line.startswith('django_http_requests_total_by_method_total{method="POST"}')
+    ]
+    return sum(float(line.rsplit(" ", 1)[1]) for line in lines)
+
+
+def worker_messages(env: dict[str, str], actor: str) -> float:
+    body = httpx2.get(f"http://127.0.0.1:{env['WORKER_METRICS_PORT']}/", timeout=10).text
+    lines = [
+        line
+        for line in body.splitlines()
+        if line.startswith("dramatiq_messages_total{") and f'actor_name="{actor}"' in line
+    ]
+    return sum(float(line.rsplit(" ", 1)[1]) for line in lines)
+
+
 def test_fifty_concurrent_uploads_of_five_users_are_each_processed_once(media_root, tmp_path, capsys):
-    env = process_env(media_root)
+    env = process_env(media_root, METRICS_TOKEN="metrics-test-token")
     web, base = start_web(env, tmp_path / "web.log")
     worker = start_worker(env, tmp_path / "worker.log", processes=2, threads=2)
     try:
@@ -293,6 +315,10 @@ def test_fifty_concurrent_uploads_of_five_users_are_each_processed_once(media_ro
         runs = Counter(Task.tasks.filter(actor_name="process_document").values_list("status", flat=True))
         assert runs == {"done": 50}, "one process_document message per upload, each done once"
         assert worker.poll() is None
+        # 5 registrations, 5 logins, 50 uploads, counted across both gunicorn processes.
+        assert posts_counted(base) == 60
+        # The worker's own metrics (Dramatiq's Prometheus middleware), summed over its 2 processes.
+        assert worker_messages(env, "process_document") == 50
     finally:
         stop(worker)
         stop(web)

@@ -241,3 +241,17 @@ def test_uploads_beyond_the_rate_are_refused_with_429_and_nothing_stored(auth_cl
     assert response.json()["error"]["code"] == "too_many_uploads"
     assert Upload.objects.count() == 3
     assert len(list((media_root / "uploads").rglob("*.pdf"))) == 3
+
+
+def test_a_late_enqueued_write_does_not_undo_a_workers_done_but_a_retry_shows_as_delayed():
+    from hackthestudy.worker import TaskAdminMiddleware
+    from uploads.tasks import process_document
+
+    broker, middleware = dramatiq.get_broker(), TaskAdminMiddleware()
+    message = process_document.message(7)
+    Task.tasks.create(id=message.message_id, status="done", message_data=message.encode())
+    middleware.after_enqueue(broker, message, None)  # the sender's write arrives after the worker's
+    assert Task.tasks.get(pk=message.message_id).status == "done"
+    Task.tasks.filter(pk=message.message_id).update(status="failed")
+    middleware.after_enqueue(broker, message, 5_000)  # Retries enqueues the same message with a delay
+    assert Task.tasks.get(pk=message.message_id).status == "delayed"

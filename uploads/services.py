@@ -248,10 +248,12 @@ PIPELINE_ACTORS = ("process_document", "generate_flashcards", "generate_question
 
 
 def uploads_with_live_messages() -> set[int]:
-    """Uploads a pipeline message is waiting for, or running for within its actor's time limit.
+    """Uploads a pipeline message is waiting for, or ran for within its actor's time limit.
 
     From the task table (django_dramatiq's AdminMiddleware). A message whose worker was killed
     stays `running` there forever; the broker redelivers it, and past the time limit it is dead.
+    A retry turns its `failed` row into `delayed` (the task middleware's after-hooks run before
+    Retries enqueues), so `failed` means no retry is coming.
     """
     import dramatiq
     from django_dramatiq.models import Task
