@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test eval lint format messages compilemessages clean
+.PHONY: run test eval bench lint format messages compilemessages clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ test: $(STAMP) compilemessages lint
 # The generator over ../shared/corpus/: a quality table, stored in bench/results/.
 eval: $(STAMP)
 	DEBUG=$${DEBUG:-True} $(PY) manage.py eval_generation $(EVAL_ARGS)
+
+# Speed and memory next to their ceilings, against the local PostgreSQL and Redis (database 14) with
+# real worker and gunicorn processes: bench/results/latest.json and latest.md (bench/run.py).
+bench: $(STAMP) compilemessages
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -177,6 +177,10 @@ WORKER_METRICS_HOST = env("WORKER_METRICS_HOST", default="127.0.0.1")
 WORKER_METRICS_PORT = env.int("WORKER_METRICS_PORT", default=9191)
 os.environ["dramatiq_prom_host"] = WORKER_METRICS_HOST  # noqa: SIM112 - dramatiq spells it so
 os.environ["dramatiq_prom_port"] = str(WORKER_METRICS_PORT)  # noqa: SIM112
+# An idle worker polls each queue at least this often (Dramatiq's default 1000 ms made the hop
+# from send to actor start ~360 ms at the median; 100 ms gave ~30 ms). Dramatiq reads it at start.
+WORKER_POLL_MS = env.int("WORKER_POLL_MS", default=100)
+os.environ["dramatiq_worker_timeout"] = str(WORKER_POLL_MS)  # noqa: SIM112
 if sys.argv[1:2] == ["rundramatiq"] and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
     # The worker processes count into files that the exposition process adds up. All of them are
     # started by `manage.py rundramatiq` and inherit its environment, so the folder is chosen here,

@@ -57,3 +57,16 @@ def delete_old_task_rows() -> None:
     from hackthestudy.maintenance import tasks_delete_old
 
     logger.info("Deleted %d old task rows", tasks_delete_old())
+
+
+@dramatiq.actor(queue_name="maintenance", max_retries=0, max_age=MINUTE)
+def queue_probe(sent_at: float, key: str) -> None:
+    """Records the seconds from send to start under `key` (a Redis list, kept an hour): the queue
+    hop that `make bench` measures, and that staff can measure on a live system the same way."""
+    import time
+
+    from hackthestudy.redis import get_redis
+
+    client = get_redis()
+    client.rpush(key, time.time() - sent_at)
+    client.expire(key, 3600)

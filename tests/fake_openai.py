@@ -26,6 +26,7 @@ class Request:
     schema: str
     system: str
     text: str
+    body: dict = field(default_factory=dict, repr=False)  # as sent, so a benchmark can send it again
 
 
 @dataclass
@@ -36,6 +37,7 @@ class FakeOpenAI:
     poison: dict[str, str] = field(default_factory=dict)
     requests: list[Request] = field(default_factory=list)
     timeout_sleep: float = 2.0
+    delay: float = 0.0  # seconds every answer waits, like a model thinking (the benchmark uses 0.3)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def start(self) -> FakeOpenAI:
@@ -73,7 +75,9 @@ class FakeOpenAI:
             return _send(http, 404, {"error": {"message": "Not found", "type": "invalid_request_error"}})
         messages = body["messages"]
         schema = body.get("response_format", {}).get("json_schema", {}).get("name", "")
-        request = Request(schema, messages[0]["content"], messages[-1]["content"])
+        request = Request(schema, messages[0]["content"], messages[-1]["content"], body)
+        if self.delay:
+            time.sleep(self.delay)
         with self.lock:
             self.requests.append(request)
             fault = self.faults.pop(0) if self.faults else ""

@@ -36,6 +36,7 @@ class UploadAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in Upload._meta.fields if f.name not in ("title",)] + [
         "error_message",
         "seconds_to_ready",
+        "step_timings",
     ]
     date_hierarchy = "created_at"
     actions = ["reprocess", "mark_failed", "delete_with_files"]
@@ -44,6 +45,12 @@ class UploadAdmin(admin.ModelAdmin):
     @admin.display(description=_("seconds to ready"))
     def seconds_to_ready(self, upload: Upload) -> float | None:
         return round((upload.ready_at - upload.created_at).total_seconds(), 1) if upload.ready_at else None
+
+    @admin.display(description=_("time per step (ms, last day)"))
+    def step_timings(self, upload: Upload) -> str:
+        from uploads.timings import timings_get
+
+        return ", ".join(f"{step} {ms:.0f}" for step, ms in sorted(timings_get(upload.pk).items())) or "-"
 
     def get_actions(self, request: HttpRequest) -> dict:
         actions = super().get_actions(request)

@@ -30,6 +30,7 @@ from uploads.extraction import ExtractedDocument
 from uploads.inspection import inspect_file
 from uploads.language import detect_language
 from uploads.models import Generator, Section, Upload
+from uploads.timings import timed
 
 logger = logging.getLogger(__name__)
 Status = Upload.Status
@@ -381,8 +382,10 @@ def upload_process(*, upload_id: int, message_id: str = "") -> None:
         return  # another delivery has it, or it was deleted
     upload = Upload.objects.get(pk=upload_id)
     try:
-        document = _extract(upload)
-        _store_extraction(upload, document)
+        with timed(upload_id, "extract"):
+            document = _extract(upload)
+        with timed(upload_id, "store"):
+            _store_extraction(upload, document)
     except PermanentError as exc:
         upload_fail(upload_id=upload_id, code=exc.code, detail=exc.detail)
     except Exception:

@@ -36,6 +36,64 @@ class ReviewStateSerializer(serializers.ModelSerializer):
         return ReviewState.State(state.state).name.lower()
 
 
+_DATETIME = serializers.DateTimeField()
+
+
+def _datetime(value: object) -> str | None:
+    return None if value is None else _DATETIME.to_representation(value)
+
+
+def _review_dict(state: ReviewState | None) -> dict | None:
+    """What ReviewStateSerializer(state).data gives, built directly."""
+    if state is None:
+        return None
+    return {
+        "state": ReviewState.State(state.state).name.lower(),
+        "due": _datetime(state.due),
+        "last_review": _datetime(state.last_review),
+        "reps": state.reps,
+        "lapses": state.lapses,
+        "stability": None if state.stability is None else float(state.stability),
+        "difficulty": None if state.difficulty is None else float(state.difficulty),
+    }
+
+
+def _card_review(card: Flashcard) -> ReviewState | None:
+    # The list prefetches `own_states`; the study queue sets `review_state`.
+    states = getattr(card, "own_states", None)
+    return (states or [None])[0] if states is not None else getattr(card, "review_state", None)
+
+
+class FlashcardListSerializer(serializers.ListSerializer):
+    """A page of cards as FlashcardSerializer writes each one, without DRF's machinery per field:
+    the same JSON (a test compares them) in a fraction of the time (`make bench`, list row)."""
+
+    def to_representation(self, data: object) -> list[dict]:
+        if type(self.child) is not FlashcardSerializer:  # a subclass adds fields of its own
+            return super().to_representation(data)
+        cards = data.all() if hasattr(data, "all") else data
+        return [
+            {
+                "id": card.pk,
+                "upload": card.upload_id,
+                "kind": card.kind,
+                "front": card.front,
+                "back": card.back,
+                "topic": card.topic_id,
+                "source_page": card.source_page,
+                "source_location": card.source_location,
+                "source_snippet": card.source_snippet,
+                "origin": card.origin,
+                "generated": card.generated,
+                "suspended": card.suspended,
+                "review": _review_dict(_card_review(card)),
+                "created_at": _datetime(card.created_at),
+                "updated_at": _datetime(card.updated_at),
+            }
+            for card in cards
+        ]
+
+
 class FlashcardSerializer(serializers.ModelSerializer):
     """A card as the student sees and edits it; `review` is their FSRS state (null while the card is new)."""
 
@@ -63,12 +121,11 @@ class FlashcardSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["source_location", "source_snippet", "origin", "created_at", "updated_at"]
         extra_kwargs = {"back": {"required": False, "allow_blank": True}}
+        list_serializer_class = FlashcardListSerializer
 
     @extend_schema_field(ReviewStateSerializer(allow_null=True))
     def get_review(self, card: Flashcard) -> dict | None:
-        # The list prefetches `own_states`; the study queue sets `review_state`.
-        states = getattr(card, "own_states", None)
-        state = (states or [None])[0] if states is not None else getattr(card, "review_state", None)
+        state = _card_review(card)
         return ReviewStateSerializer(state).data if state else None
 
     def get_fields(self):

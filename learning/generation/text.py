@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+import threading
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Iterable
 
 from uploads.language import ENGLISH, GERMAN
@@ -44,13 +47,49 @@ def stopwords(language: str) -> frozenset[str]:
     return GERMAN if language == "de" else ENGLISH
 
 
-def key_terms(texts: Iterable[str], language: str, top: int = 40) -> list[str]:
-    """Key terms by YAKE (bundled German and English stopwords, nothing downloaded)."""
-    import yake
+_KEY_TERMS_KEPT = 16
+_key_terms_done: OrderedDict[str, list[str]] = OrderedDict()
+_key_terms_running: dict[str, threading.Lock] = {}
+_key_terms_lock = threading.Lock()
 
+
+def key_terms(texts: Iterable[str], language: str, top: int = 40) -> list[str]:
+    """Key terms by YAKE (bundled German and English stopwords, nothing downloaded).
+
+    YAKE is most of the offline generator's time, and the flashcard and question stages (and their
+    coverage top-ups) ask for the same document's terms: each text is analysed once per process,
+    also when the stages' threads ask at the same moment.
+    """
     sample = squash(" ".join(texts))[:YAKE_SAMPLE_CHARS]
     if not sample:
         return []
+    key = hashlib.sha256(f"{language}:{top}:{sample}".encode()).hexdigest()
+    with _key_terms_lock:
+        if key in _key_terms_done:
+            return list(_key_terms_done[key])
+        running = _key_terms_running.setdefault(key, threading.Lock())
+    with running:  # a second thread with the same text waits for the first one's answer
+        with _key_terms_lock:
+            if key in _key_terms_done:
+                return list(_key_terms_done[key])
+        terms = _yake_terms(sample, language, top)
+        with _key_terms_lock:
+            _key_terms_done[key] = terms
+            while len(_key_terms_done) > _KEY_TERMS_KEPT:
+                _key_terms_done.popitem(last=False)
+            _key_terms_running.pop(key, None)
+    return list(terms)
+
+
+def key_terms_forget() -> None:
+    """Empties the per-process memory of key_terms (benchmarks time the analysis itself)."""
+    with _key_terms_lock:
+        _key_terms_done.clear()
+
+
+def _yake_terms(sample: str, language: str, top: int) -> list[str]:
+    import yake
+
     extractor = yake.KeywordExtractor(lan="de" if language == "de" else "en", n=2, top=top * 3, dedupLim=0.7)
     words = stopwords(language)
     terms: list[str] = []

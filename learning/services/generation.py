@@ -19,6 +19,7 @@ from learning.quality import GateReport, flashcards_build, questions_build
 from uploads.errors import PermanentError
 from uploads.models import Section, Upload
 from uploads.services import sections_load, upload_fail
+from uploads.timings import timed
 
 logger = logging.getLogger(__name__)
 Status = Upload.Status
@@ -60,7 +61,8 @@ def _run_stage(upload_id: int, run: int, stage: Callable[[Upload, list[SourceSec
         return  # deleted, failed, finished, or superseded by a reprocess
     provider = get_provider(upload.generator or "offline", scope=f"{upload_id}:{run}")
     try:
-        stage(upload, _source_sections(upload_id), provider)
+        with timed(upload_id, f"{stage.__name__.strip('_')}_total"):
+            stage(upload, _source_sections(upload_id), provider)
     except PermanentError as exc:
         upload_fail(upload_id=upload_id, code=exc.code, detail=exc.detail)
         return
@@ -69,7 +71,8 @@ def _run_stage(upload_id: int, run: int, stage: Callable[[Upload, list[SourceSec
         return
     finally:
         usage_record(upload=upload, task=stage.__name__.strip("_"), provider=provider)
-    upload_finish(upload_id=upload_id, run=run)
+    with timed(upload_id, "finish_write"):
+        upload_finish(upload_id=upload_id, run=run)
 
 
 def usage_record(*, upload: Upload, task: str, provider: Provider) -> None:
@@ -113,7 +116,7 @@ def _replace_generated(
     logger.info("%s for upload %s: %d kept, %s", stage, upload.pk, len(kept), report)
     sections = _section_ids(upload.pk)
     drafts = {_content_key(fields(draft)): draft for draft in kept}
-    with transaction.atomic():
+    with timed(upload.pk, f"{stage}_write"), transaction.atomic():
         untouched = model.objects.filter(upload=upload, origin=Origin.GENERATED)
         names = list(fields(kept[0])) if kept else []
         survivors = [row["pk"] for row in untouched.values("pk", *names) if drafts.pop(_content_key(row, names), None)]
@@ -161,7 +164,7 @@ def _questions(upload: Upload, sections: list[SourceSection], provider: Provider
 
 def _topics(upload: Upload, sections: list[SourceSection], provider: Provider) -> None:
     drafts = provider.extract_topics(sections, upload.language)
-    with transaction.atomic():
+    with timed(upload.pk, "topics_write"), transaction.atomic():
         Topic.objects.filter(upload=upload).delete()
         parents: list[Topic] = []
         for order, draft in enumerate(drafts):

@@ -35,15 +35,20 @@ class ExtractedDocument:
         return sum(len(s.text) for s in self.sections)
 
 
-_SPACES = re.compile(r"[ \t\u00a0]+")
+# A run of spaces, tabs and no-break spaces becomes one space; a lone space is left as it is.
+_SPACES = re.compile(r"[ \t\u00a0]{2,}|[\t\u00a0]")
 _HYPHEN_BREAK = re.compile(r"(\w)-\n(\w)")
 
 
 def clean_text(text: str) -> str:
     """NFKC (ligatures, odd spaces), joined hyphenated line breaks, single spaces, no control chars."""
     text = unicodedata.normalize("NFKC", text)
-    text = _HYPHEN_BREAK.sub(r"\1\2", text)
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    if "-\n" in text:
+        text = _HYPHEN_BREAK.sub(r"\1\2", text)
+    # Each distinct character is looked up once (a script has a few hundred), not every character.
+    controls = {ch for ch in set(text) if ch not in "\n\t" and unicodedata.category(ch)[0] == "C"}
+    if controls:
+        text = text.translate(dict.fromkeys(map(ord, controls)))
     return _SPACES.sub(" ", text).strip()
 
 

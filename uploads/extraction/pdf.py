@@ -37,18 +37,25 @@ def pdf_facts(path: str) -> tuple[int | None, str]:
     return document.page_count, one_line((document.metadata or {}).get("title") or "")
 
 
+_DIGITS_AND_SPACES = re.compile(r"[\d\s]+")
+MAX_RUNNING_CHARS = 200  # a running header or footer is a line or two; longer text is never one
+
+
 def _signature(text: str) -> str:
-    return re.sub(r"[\d\s]+", " ", text.casefold()).strip()
+    """The text without page numbers, to compare across pages; empty for text too long to repeat."""
+    if len(text) > MAX_RUNNING_CHARS:
+        return ""
+    return _DIGITS_AND_SPACES.sub(" ", text.casefold()).strip()
 
 
-def _running_lines(pages: list[list[str]]) -> set[str]:
+def _running_lines(signatures: list[list[str]]) -> set[str]:
     """Running headers and footers: the same text (page numbers aside) on many pages."""
-    if len(pages) < 4:
+    if len(signatures) < 4:
         return set()
     counts: Counter[str] = Counter()
-    for units in pages:
-        counts.update({_signature(unit) for unit in units})
-    return {sig for sig, count in counts.items() if sig and count >= max(3, 0.4 * len(pages))}
+    for units in signatures:
+        counts.update(set(units))
+    return {sig for sig, count in counts.items() if sig and count >= max(3, 0.4 * len(signatures))}
 
 
 def _page_blocks(page: pymupdf.Page) -> list[str]:
@@ -65,28 +72,37 @@ def _is_image_only(page: pymupdf.Page, text: str) -> bool:
 
 def _sections_from_outline(document: pymupdf.Document, toc: list[list[Any]]) -> tuple[list[ExtractedSection], int]:
     by_page: dict[int, list[tuple[int, str]]] = {}
-    for level, title, page_number in toc:
-        if page_number >= 1 and one_line(title):
-            by_page.setdefault(page_number, []).append((level, one_line(title)))
+    for level, raw_title, page_number in toc:
+        title = one_line(raw_title)
+        if page_number >= 1 and title:
+            by_page.setdefault(page_number, []).append((level, title))
+    pages: list[list[str]] = []
+    image_only = 0
+    for page in document:  # each page is loaded once
+        blocks = _page_blocks(page)
+        image_only += _is_image_only(page, _body_text(blocks))
+        pages.append(blocks)
+    signatures = [[_signature(block) for block in blocks] for blocks in pages]
+    running = _running_lines(signatures)
     sections: list[ExtractedSection] = []
     path: list[str] = []
-    image_only = 0
-    pages = [_page_blocks(page) for page in document]
-    running = _running_lines(pages)
-    for number, (page, blocks) in enumerate(zip(document, pages, strict=True), start=1):
+    for number, (blocks, signed) in enumerate(zip(pages, signatures, strict=True), start=1):
         for level, title in by_page.get(number, []):
             path = [*path[: level - 1], title]
             sections.append(ExtractedSection(title, number, join_path(path), min(level, 6)))
-        text = _body_text([block for block in blocks if _signature(block) not in running])
-        image_only += _is_image_only(page, _body_text(blocks))
+        text = _body_text([block for block, sig in zip(blocks, signed, strict=True) if sig not in running])
         if text:
             sections.append(ExtractedSection(text, number, join_path(path)))
     return sections, image_only
 
 
+# Text only: with images the dict carries every picture's bytes (up to 8× slower on illustrated pages).
+_DICT_FLAGS = pymupdf.TEXTFLAGS_DICT & ~pymupdf.TEXT_PRESERVE_IMAGES
+
+
 def _lines_with_sizes(page: pymupdf.Page) -> list[tuple[str, float]]:
     lines = []
-    for block in page.get_text("dict")["blocks"]:
+    for block in page.get_text("dict", flags=_DICT_FLAGS)["blocks"]:
         for line in block.get("lines", []):
             spans = [span for span in line["spans"] if span["text"].strip()]
             if spans:
@@ -96,8 +112,14 @@ def _lines_with_sizes(page: pymupdf.Page) -> list[tuple[str, float]]:
 
 
 def _sections_from_font_sizes(document: pymupdf.Document) -> tuple[list[ExtractedSection], int]:
-    pages = [_lines_with_sizes(page) for page in document]
-    running = _running_lines([[text for text, _size in lines] for lines in pages])
+    pages: list[list[tuple[str, float]]] = []
+    image_only = 0
+    for page in document:  # each page is loaded once
+        lines = _lines_with_sizes(page)
+        image_only += _is_image_only(page, " ".join(t for t, _s in lines))
+        pages.append(lines)
+    signatures = [[_signature(text) for text, _size in lines] for lines in pages]
+    running = _running_lines(signatures)
     weights: Counter[float] = Counter()
     for lines in pages:
         for text, size in lines:
@@ -109,11 +131,10 @@ def _sections_from_font_sizes(document: pymupdf.Document) -> tuple[list[Extracte
     level_of = {size: min(index + 1, 3) for index, size in enumerate(heading_sizes)}
     sections: list[ExtractedSection] = []
     path: list[str] = []
-    image_only = 0
-    for number, (page, lines) in enumerate(zip(document, pages, strict=True), start=1):
+    for number, (lines, signed) in enumerate(zip(pages, signatures, strict=True), start=1):
         body: list[str] = []
-        for text, size in lines:
-            if _signature(text) in running:
+        for (text, size), sig in zip(lines, signed, strict=True):
+            if sig in running:
                 continue
             level = level_of.get(size)
             if level and len(text) <= MAX_HEADING_CHARS and any(ch.isalpha() for ch in text):
@@ -126,7 +147,6 @@ def _sections_from_font_sizes(document: pymupdf.Document) -> tuple[list[Extracte
                 body.append(text)
         if body:
             sections.append(ExtractedSection(" ".join(body), number, join_path(path)))
-        image_only += _is_image_only(page, " ".join(t for t, _s in lines))
     return sections, image_only
 
 

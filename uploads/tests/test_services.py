@@ -179,3 +179,15 @@ def test_generation_reads_the_database_when_the_cache_is_gone():
     cache.delete(services.text_cache_key(upload.pk))
     sections = services.sections_load(upload.pk)
     assert len(sections) == 6 and cache.get(services.text_cache_key(upload.pk)) is not None
+
+
+def test_each_processing_step_records_its_time():
+    from uploads.timings import timings_get
+
+    upload = run_pipeline(create(UserFactory(), "a.pdf", documents.make_pdf())[0])
+    steps = timings_get(upload.pk)
+    expected = {"extract", "store", "finish_write"}
+    expected |= {f"{stage}_{part}" for stage in ("flashcards", "questions", "topics") for part in ("total", "write")}
+    assert set(steps) == expected
+    assert all(ms > 0 for ms in steps.values())
+    assert steps["flashcards_write"] < steps["flashcards_total"]

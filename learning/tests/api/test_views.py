@@ -188,3 +188,28 @@ def test_lists_make_a_constant_number_of_queries(auth_client, user, url, django_
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = auth_client.get(url)
     assert response.status_code == 200 and len(response.json()["results"]) > 2
+
+
+def test_the_card_list_says_what_the_card_serializer_says(auth_client, upload, user):
+    """The list builds its JSON without DRF's per-field machinery (for speed); it must stay the same."""
+    from django.test import RequestFactory
+
+    from learning.api.serializers import FlashcardSerializer
+    from learning.services.reviews import review_record
+
+    topic = TopicFactory(upload=upload)
+    cards = [FlashcardFactory(upload=upload, topic=topic if n % 2 else None, kind="basic") for n in range(4)]
+    cards[1].suspended = True
+    cards[1].save()
+    review_record(user=user, flashcard_id=cards[0].pk, rating=3)
+    review_record(user=user, flashcard_id=cards[2].pk, rating=1)
+    listed = auth_client.get(f"/api/v1/uploads/{upload.pk}/flashcards/").json()["results"]
+    request = RequestFactory().get("/")
+    request.user = user
+    one_by_one = []
+    for card in Flashcard.objects.filter(upload=upload).order_by("id"):
+        card.review_state = ReviewState.objects.filter(user=user, flashcard=card).first()
+        one_by_one.append(FlashcardSerializer(card, context={"request": request}).data)
+    assert listed == one_by_one
+    assert listed[0]["review"]["state"] in ("learning", "review") and listed[1]["review"] is None
+    assert listed[1]["suspended"] is True and listed[1]["topic"] == topic.pk
