@@ -319,7 +319,7 @@ REST_FRAMEWORK = {
     ],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "hackthestudy.pagination.CountedPageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "hackthestudy.errors.api_exception_handler",
     "DEFAULT_THROTTLE_RATES": {

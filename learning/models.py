@@ -82,6 +82,8 @@ class Flashcard(SourceMixin):
 
     class Meta:
         ordering = ["upload", "id"]
+        # A document's page of cards in order, and its count, straight from the index.
+        indexes = [models.Index(fields=["upload", "id"], name="learning_card_upload_order")]
         verbose_name = _("flashcard")
         verbose_name_plural = _("flashcards")
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import copy
+
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -57,8 +59,12 @@ class TokenView(TokenObtainPairView):
             raise
         except TokenError as exc:
             raise InvalidToken(exc.args[0]) from exc
-        # Like a login on the web: django-axes forgets this email's failed attempts.
-        user_logged_in.send(sender=type(serializer.user), request=request, user=serializer.user)
+        # Like a login on the web: django-axes forgets this email's failed attempts. It is told
+        # without the session, or it would open a web session (a cookie) for its log: the app
+        # holds tokens, and a cookie sent back would cost every API request a session lookup.
+        sessionless = copy.copy(request._request)
+        del sessionless.session
+        user_logged_in.send(sender=type(serializer.user), request=sessionless, user=serializer.user)
         return Response(serializer.validated_data, status=status.HTTP_200_OK)
 
 

@@ -70,3 +70,4 @@ def test_a_successful_login_resets_the_count(api_client, limit):
             api_client.post("/api/v1/auth/token/", {"email": user.email, "password": "wrong"}, format="json")
         ok = api_client.post("/api/v1/auth/token/", {"email": user.email, "password": PASSWORD}, format="json")
         assert ok.status_code == 200
+        assert "sessionid" not in ok.cookies  # tokens for the app, no web session

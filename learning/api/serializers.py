@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime, tzinfo
+
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from learning import scheduling
-from learning.models import Flashcard, Question, Quiz, QuizItem, Rating, ReviewState, Topic
+from learning.models import Flashcard, Origin, Question, Quiz, QuizItem, Rating, ReviewState, Topic
 from uploads.models import Upload
 
 SOURCE_FIELDS = ["source_page", "source_location", "source_snippet"]
@@ -36,62 +39,60 @@ class ReviewStateSerializer(serializers.ModelSerializer):
         return ReviewState.State(state.state).name.lower()
 
 
-_DATETIME = serializers.DateTimeField()
-
-
-def _datetime(value: object) -> str | None:
-    return None if value is None else _DATETIME.to_representation(value)
-
-
-def _review_dict(state: ReviewState | None) -> dict | None:
-    """What ReviewStateSerializer(state).data gives, built directly."""
-    if state is None:
+def _datetime(value: datetime | None, zone: tzinfo) -> str | None:
+    """What DRF's DateTimeField writes (ISO 8601 in the current time zone, "Z" for UTC), without its checks."""
+    if value is None:
         return None
+    text = value.astimezone(zone).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+_STATE_NAMES = {state.value: state.name.lower() for state in ReviewState.State}
+
+
+def cards_json(rows: Iterable[dict]) -> list[dict]:
+    """Cards as FlashcardSerializer writes them, from `selectors.card_rows`: a page of cards
+    without DRF's machinery per field (`make bench`, list row); a test compares the two."""
+    zone = timezone.get_current_timezone()
+    return [_card_json(row, zone) for row in rows]
+
+
+def _card_json(row: dict, zone: tzinfo) -> dict:
+    review = None
+    if row["own_state__id"] is not None:
+        stability, difficulty = row["own_state__stability"], row["own_state__difficulty"]
+        review = {
+            "state": _STATE_NAMES[row["own_state__state"]],
+            "due": _datetime(row["own_state__due"], zone),
+            "last_review": _datetime(row["own_state__last_review"], zone),
+            "reps": row["own_state__reps"],
+            "lapses": row["own_state__lapses"],
+            "stability": None if stability is None else float(stability),
+            "difficulty": None if difficulty is None else float(difficulty),
+        }
     return {
-        "state": ReviewState.State(state.state).name.lower(),
-        "due": _datetime(state.due),
-        "last_review": _datetime(state.last_review),
-        "reps": state.reps,
-        "lapses": state.lapses,
-        "stability": None if state.stability is None else float(state.stability),
-        "difficulty": None if state.difficulty is None else float(state.difficulty),
+        "id": row["id"],
+        "upload": row["upload_id"],
+        "kind": row["kind"],
+        "front": row["front"],
+        "back": row["back"],
+        "topic": row["topic_id"],
+        "source_page": row["source_page"],
+        "source_location": row["source_location"],
+        "source_snippet": row["source_snippet"],
+        "origin": row["origin"],
+        "generated": row["origin"] == Origin.GENERATED,
+        "suspended": row["suspended"],
+        "review": review,
+        "created_at": _datetime(row["created_at"], zone),
+        "updated_at": _datetime(row["updated_at"], zone),
     }
 
 
 def _card_review(card: Flashcard) -> ReviewState | None:
-    # The list prefetches `own_states`; the study queue sets `review_state`.
+    # A single card prefetches `own_states`; the study queue sets `review_state`.
     states = getattr(card, "own_states", None)
     return (states or [None])[0] if states is not None else getattr(card, "review_state", None)
-
-
-class FlashcardListSerializer(serializers.ListSerializer):
-    """A page of cards as FlashcardSerializer writes each one, without DRF's machinery per field:
-    the same JSON (a test compares them) in a fraction of the time (`make bench`, list row)."""
-
-    def to_representation(self, data: object) -> list[dict]:
-        if type(self.child) is not FlashcardSerializer:  # a subclass adds fields of its own
-            return super().to_representation(data)
-        cards = data.all() if hasattr(data, "all") else data
-        return [
-            {
-                "id": card.pk,
-                "upload": card.upload_id,
-                "kind": card.kind,
-                "front": card.front,
-                "back": card.back,
-                "topic": card.topic_id,
-                "source_page": card.source_page,
-                "source_location": card.source_location,
-                "source_snippet": card.source_snippet,
-                "origin": card.origin,
-                "generated": card.generated,
-                "suspended": card.suspended,
-                "review": _review_dict(_card_review(card)),
-                "created_at": _datetime(card.created_at),
-                "updated_at": _datetime(card.updated_at),
-            }
-            for card in cards
-        ]
 
 
 class FlashcardSerializer(serializers.ModelSerializer):
@@ -121,7 +122,6 @@ class FlashcardSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["source_location", "source_snippet", "origin", "created_at", "updated_at"]
         extra_kwargs = {"back": {"required": False, "allow_blank": True}}
-        list_serializer_class = FlashcardListSerializer
 
     @extend_schema_field(ReviewStateSerializer(allow_null=True))
     def get_review(self, card: Flashcard) -> dict | None:

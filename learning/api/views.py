@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -83,6 +83,9 @@ class FlashcardViewSet(OwnItemViewSet):
         if getattr(self, "swagger_fake_view", False):
             return cards
         return cards.prefetch_related(selectors.own_review_states(self.request.user))
+
+    def list(self, request: Request) -> Response:
+        return card_list(request, self.paginator, super().get_queryset())
 
     @extend_schema(request=s.ReviewInputSerializer, responses={200: s.ReviewResultSerializer, **ERRORS}, parameters=[])
     @action(detail=True, methods=["post"])
@@ -175,6 +178,16 @@ class UploadExportView(APIView):
         """`export.apkg`: an Anki package (re-importing updates the same notes); `export.csv`: cards and questions."""
         upload = get_object_or_404(Upload.objects.for_user(request.user), pk=upload_id)
         return export_response(upload, fmt)
+
+
+def card_list(request: Request, paginator, cards: QuerySet[Flashcard], upload_id: str | None = None) -> Response:
+    """A page of the student's cards with their review states, in one query (two with the user's)
+    whatever the page holds; `upload_id` makes another student's document (or none) a 404."""
+    rows = selectors.card_rows(cards.filter(upload__owner=request.user).order_by("upload_id", "id"), request.user)
+    page = paginator.paginate_counted(rows, request)
+    if upload_id is not None and not page and not Upload.objects.for_user(request.user).filter(pk=upload_id).exists():
+        raise Http404
+    return paginator.get_paginated_response(s.cards_json(page))
 
 
 def _valid(serializer_class: type, data: object) -> dict:

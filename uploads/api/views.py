@@ -9,8 +9,8 @@ from rest_framework.response import Response
 
 from accounts.api.serializers import ErrorSerializer
 from learning.api.serializers import FlashcardSerializer, QuestionSerializer, TopicSerializer
+from learning.api.views import card_list
 from learning.models import Flashcard, Question, Topic
-from learning.selectors import own_review_states
 from uploads import services
 from uploads.api.serializers import ReprocessSerializer, UploadCreateSerializer, UploadSerializer
 from uploads.models import Upload
@@ -24,6 +24,7 @@ class UploadViewSet(
     """The student's own documents; another user's upload is a 404 on every endpoint."""
 
     serializer_class = UploadSerializer
+    lookup_value_regex = r"\d+"
 
     def get_queryset(self) -> QuerySet[Upload]:
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
@@ -65,9 +66,8 @@ class UploadViewSet(
     @extend_schema(responses=FlashcardSerializer(many=True))
     @action(detail=True, methods=["get"])
     def flashcards(self, request: Request, pk: str) -> Response:
-        upload = self.get_object()
-        cards = Flashcard.objects.filter(upload=upload).order_by("id").prefetch_related(own_review_states(request.user))
-        return self._items(cards, FlashcardSerializer)
+        """The document's cards, 50 per page, each with the student's review state (null while new)."""
+        return card_list(request, self.paginator, Flashcard.objects.filter(upload_id=pk), pk)
 
     @extend_schema(responses=QuestionSerializer(many=True))
     @action(detail=True, methods=["get"])

@@ -191,7 +191,7 @@ def test_lists_make_a_constant_number_of_queries(auth_client, user, url, django_
 
 
 def test_the_card_list_says_what_the_card_serializer_says(auth_client, upload, user):
-    """The list builds its JSON without DRF's per-field machinery (for speed); it must stay the same."""
+    """The list builds its JSON from rows without DRF's per-field machinery (for speed); it must stay the same."""
     from django.test import RequestFactory
 
     from learning.api.serializers import FlashcardSerializer
@@ -213,3 +213,44 @@ def test_the_card_list_says_what_the_card_serializer_says(auth_client, upload, u
     assert listed == one_by_one
     assert listed[0]["review"]["state"] in ("learning", "review") and listed[1]["review"] is None
     assert listed[1]["suspended"] is True and listed[1]["topic"] == topic.pk
+
+
+@pytest.mark.parametrize("base", ["/api/v1/uploads/{upload}/flashcards/", "/api/v1/flashcards/?upload={upload}"])
+def test_card_lists_page_through_every_card_once(auth_client, user, upload, base, django_assert_max_num_queries):
+    """50 per page with count, next and previous; the page query also counts (two queries with the user's)."""
+    from learning.services.reviews import review_record
+
+    cards = FlashcardFactory.create_batch(53, upload=upload)
+    FlashcardFactory.create_batch(3, upload=UploadFactory(owner=user))  # another document of the same student
+    review_record(user=user, flashcard_id=cards[51].pk, rating=3)
+    url = base.format(upload=upload.pk)
+    with django_assert_max_num_queries(2):
+        first = auth_client.get(url).json()
+    assert first["count"] == 53 and first["previous"] is None and len(first["results"]) == 50
+    second = auth_client.get(first["next"]).json()
+    assert second["count"] == 53 and second["next"] is None and second["previous"]
+    seen = [card["id"] for card in first["results"] + second["results"]]
+    assert seen == sorted(card.pk for card in cards)
+    assert [card["review"] is not None for card in second["results"]] == [False, True, False]
+    assert auth_client.get(second["previous"]).json() == first
+    joiner = "&" if "?" in url else "?"
+    for page in ("3", "0", "x"):
+        response = auth_client.get(f"{url}{joiner}page={page}")
+        assert response.status_code == 404 and response.json()["error"]["code"] == "not_found", page
+    assert auth_client.get(f"{url}{joiner}page=last").json() == second
+
+
+def test_an_empty_document_lists_no_cards_and_a_foreign_one_is_not_found(auth_client, upload):
+    assert auth_client.get(f"/api/v1/uploads/{upload.pk}/flashcards/").json() == {
+        "count": 0,
+        "next": None,
+        "previous": None,
+        "results": [],
+    }
+    foreign = UploadFactory()
+    FlashcardFactory(upload=foreign)
+    for url in (f"/api/v1/uploads/{foreign.pk}/flashcards/", "/api/v1/uploads/999999/flashcards/"):
+        response = auth_client.get(url)
+        assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
+    assert auth_client.get(f"/api/v1/flashcards/?upload={foreign.pk}").json()["results"] == []
+    assert auth_client.get("/api/v1/uploads/abc/flashcards/").json()["error"]["code"] == "not_found"
