@@ -234,17 +234,17 @@ def alternate(first: Callable[[], Any], second: Callable[[], Any], rounds: int) 
 
 def compute_seconds(path: Path, kind: str) -> dict[str, float]:
     """The pipeline's work done in this process without queues, child process or database:
-    extraction, language, and the three offline generation stages one after another."""
+    extraction, language, and the three offline generation stages one after another (the worker
+    makes the topic outline side by side with the cards: its total can be below this)."""
     from django.conf import settings
 
     from learning.generation import SourceSection
     from learning.generation.offline import OfflineProvider
-    from learning.generation.text import key_terms_forget
+    from learning.generation.text import key_terms_remembered
     from learning.quality import flashcards_build, questions_build
     from uploads.extraction import extract
     from uploads.language import detect_language
 
-    key_terms_forget()  # nothing remembered from an earlier run of the same document
     started = time.perf_counter()
     document = extract(str(path), kind, settings.MAX_PAGES)
     language = detect_language("\n".join(section.text for section in document.sections))
@@ -254,9 +254,10 @@ def compute_seconds(path: Path, kind: str) -> dict[str, float]:
         for order, s in enumerate(document.sections)
     ]
     provider = OfflineProvider()
-    flashcards_build(provider, sections, language, settings.MAX_FLASHCARDS_PER_DOCUMENT, [])
-    questions_build(provider, sections, language, settings.MAX_QUESTIONS_PER_DOCUMENT, [])
-    provider.extract_topics(sections, language)
+    with key_terms_remembered():  # as the worker: the document's key terms are analysed once
+        flashcards_build(provider, sections, language, settings.MAX_FLASHCARDS_PER_DOCUMENT, [])
+        questions_build(provider, sections, language, settings.MAX_QUESTIONS_PER_DOCUMENT, [])
+        provider.extract_topics(sections, language)
     generated = time.perf_counter()
     return {"extraction": extracted - started, "generation": generated - extracted}
 

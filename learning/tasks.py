@@ -37,10 +37,22 @@ def extract_topics(upload_id: int, run: int) -> None:
     topics_extract(upload_id=upload_id, run=run)
 
 
+@dramatiq.actor(**AI_ACTOR_OPTIONS)
+def generate_offline(upload_id: int, run: int, stages: list[str]) -> None:
+    from learning.services import offline_generate
+
+    offline_generate(upload_id=upload_id, run=run, stages=stages)
+
+
 STAGE_ACTORS = {"flashcards": generate_flashcards, "questions": generate_questions, "topics": extract_topics}
 
 
-def start_generation(upload_id: int, run: int, stages: list[str] | None = None) -> None:
-    """The three stages in parallel, or only the given ones (a stuck upload's unfinished stages)."""
-    actors = [STAGE_ACTORS[stage] for stage in stages or STAGE_ACTORS]
-    dramatiq.group([actor.message(upload_id, run) for actor in actors]).run()
+def start_generation(upload_id: int, run: int, generator: str, stages: list[str] | None = None) -> None:
+    """The three stages, or only the given ones (a stuck upload's unfinished stages). With OpenAI
+    they wait on the network: three messages, in parallel. Offline they are CPU work: one
+    message that spreads them over two cores itself (services.offline_generate)."""
+    stages = [stage for stage in STAGE_ACTORS if stage in (stages or STAGE_ACTORS)]
+    if generator != "openai":
+        generate_offline.send(upload_id, run, stages)
+        return
+    dramatiq.group([STAGE_ACTORS[stage].message(upload_id, run) for stage in stages]).run()

@@ -118,7 +118,7 @@ def test_a_worker_killed_mid_extraction_is_replaced_and_the_upload_is_ready_once
         upload = Upload.objects.get(pk=upload_id)
         assert upload.status == "ready", (upload.error_code, upload.error_detail)
         assert_processed_once(upload)
-        tasks = Counter(Task.tasks.filter(actor_name="generate_flashcards").values_list("status", flat=True))
+        tasks = Counter(Task.tasks.filter(actor_name="generate_offline").values_list("status", flat=True))
         assert tasks == {"done": 1}, "generation ran once"
         assert redelivered < 120, "a dead worker's message comes back within two minutes"
     finally:

@@ -245,7 +245,13 @@ def upload_fail(*, upload_id: int, code: str, detail: str = "") -> bool:
 
 # The state's timestamp, and how long a message for it may run (the actors' time limits).
 STATE_CLOCKS = {Status.QUEUED: "updated_at", Status.EXTRACTING: "extracting_at", Status.GENERATING: "generating_at"}
-PIPELINE_ACTORS = ("process_document", "generate_flashcards", "generate_questions", "extract_topics")
+PIPELINE_ACTORS = (
+    "process_document",
+    "generate_flashcards",
+    "generate_questions",
+    "extract_topics",
+    "generate_offline",
+)
 
 
 def uploads_with_live_messages() -> set[int]:
@@ -303,9 +309,9 @@ def upload_requeue(*, upload: Upload) -> bool:
     if upload.status == Status.GENERATING:
         changed = same_state.update(requeues=F("requeues") + 1, generating_at=timezone.now())
         stages = [s for s in GENERATION_STAGES if not getattr(upload, f"{s}_done")]
-        run = upload.run
+        run, generator = upload.run, upload.generator
         if changed and stages:
-            transaction.on_commit(lambda: start_generation(upload.pk, run, stages=stages))
+            transaction.on_commit(lambda: start_generation(upload.pk, run, generator, stages=stages))
         elif changed:  # every stage done, only the finish was lost
             from learning.services import upload_finish
 
@@ -424,8 +430,8 @@ def _store_extraction(upload: Upload, document: ExtractedDocument) -> None:
             return  # failed, deleted or finished by another delivery meanwhile: start nothing twice
         Section.objects.filter(upload=upload).delete()
         Section.objects.bulk_create(rows, batch_size=1000)
-        run = upload.run
-        transaction.on_commit(lambda: start_generation(upload.pk, run))
+        run, generator = upload.run, upload.generator
+        transaction.on_commit(lambda: start_generation(upload.pk, run, generator))
     cache_sections(upload.pk, rows)
 
 

@@ -6,8 +6,8 @@ import hashlib
 import re
 import threading
 import unicodedata
-from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from uploads.language import ENGLISH, GERMAN
 
@@ -47,44 +47,37 @@ def stopwords(language: str) -> frozenset[str]:
     return GERMAN if language == "de" else ENGLISH
 
 
-_KEY_TERMS_KEPT = 16
-_key_terms_done: OrderedDict[str, list[str]] = OrderedDict()
-_key_terms_running: dict[str, threading.Lock] = {}
-_key_terms_lock = threading.Lock()
+_memory = threading.local()
+
+
+@contextmanager
+def key_terms_remembered() -> Iterator[None]:
+    """Within the block, key_terms analyses each text once: the flashcard and question stages (and
+    their coverage top-ups) of one document ask for the same terms. Per thread, and nothing
+    outlives the block, so every document's run pays for its own analysis."""
+    outer = getattr(_memory, "terms", None)
+    _memory.terms = {} if outer is None else outer
+    try:
+        yield
+    finally:
+        _memory.terms = outer
 
 
 def key_terms(texts: Iterable[str], language: str, top: int = 40) -> list[str]:
     """Key terms by YAKE (bundled German and English stopwords, nothing downloaded).
 
-    YAKE is most of the offline generator's time, and the flashcard and question stages (and their
-    coverage top-ups) ask for the same document's terms: each text is analysed once per process,
-    also when the stages' threads ask at the same moment.
+    YAKE is most of the offline generator's time; see key_terms_remembered.
     """
     sample = squash(" ".join(texts))[:YAKE_SAMPLE_CHARS]
     if not sample:
         return []
-    key = hashlib.sha256(f"{language}:{top}:{sample}".encode()).hexdigest()
-    with _key_terms_lock:
-        if key in _key_terms_done:
-            return list(_key_terms_done[key])
-        running = _key_terms_running.setdefault(key, threading.Lock())
-    with running:  # a second thread with the same text waits for the first one's answer
-        with _key_terms_lock:
-            if key in _key_terms_done:
-                return list(_key_terms_done[key])
-        terms = _yake_terms(sample, language, top)
-        with _key_terms_lock:
-            _key_terms_done[key] = terms
-            while len(_key_terms_done) > _KEY_TERMS_KEPT:
-                _key_terms_done.popitem(last=False)
-            _key_terms_running.pop(key, None)
-    return list(terms)
-
-
-def key_terms_forget() -> None:
-    """Empties the per-process memory of key_terms (benchmarks time the analysis itself)."""
-    with _key_terms_lock:
-        _key_terms_done.clear()
+    remembered = getattr(_memory, "terms", None)
+    if remembered is None:
+        return _yake_terms(sample, language, top)
+    key = (language, top, hashlib.sha256(sample.encode()).digest())
+    if key not in remembered:
+        remembered[key] = _yake_terms(sample, language, top)
+    return list(remembered[key])
 
 
 def _yake_terms(sample: str, language: str, top: int) -> list[str]:

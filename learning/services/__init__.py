@@ -1,6 +1,12 @@
 """Every write of the learning app, by sub-domain: generation (the worker's stages), study items, reviews, quizzes."""
 
-from learning.services.generation import flashcards_generate, questions_generate, topics_extract, upload_finish
+from learning.services.generation import (
+    flashcards_generate,
+    offline_generate,
+    questions_generate,
+    topics_extract,
+    upload_finish,
+)
 from learning.services.items import (
     flashcard_create,
     flashcard_delete,
@@ -19,6 +25,7 @@ __all__ = [
     "flashcard_suspend",
     "flashcard_update",
     "flashcards_generate",
+    "offline_generate",
     "question_create",
     "question_delete",
     "question_update",

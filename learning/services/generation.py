@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from collections.abc import Callable
+from concurrent.futures import Future
 from typing import Any
 
 from django.conf import settings
@@ -14,6 +16,7 @@ from django.db.models.functions import Least
 from django.utils import timezone
 
 from learning.generation import AllChunksFailed, Provider, QuestionDraft, SourceSection, get_provider
+from learning.generation.text import key_terms_remembered
 from learning.models import AIUsage, Flashcard, Origin, Question, Topic
 from learning.quality import GateReport, flashcards_build, questions_build
 from uploads.errors import PermanentError
@@ -55,14 +58,14 @@ def _complete_stage(upload_id: int, run: int, **fields: object) -> None:
     )
 
 
-def _run_stage(upload_id: int, run: int, stage: Callable[[Upload, list[SourceSection], Provider], None]) -> None:
+def _run_stage(upload_id: int, run: int, stage: Callable[..., None], **options: object) -> None:
     upload = _active_upload(upload_id, run)
     if upload is None:
         return  # deleted, failed, finished, or superseded by a reprocess
     provider = get_provider(upload.generator or "offline", scope=f"{upload_id}:{run}")
     try:
         with timed(upload_id, f"{stage.__name__.strip('_')}_total"):
-            stage(upload, _source_sections(upload_id), provider)
+            stage(upload, _source_sections(upload_id), provider, **options)
     except PermanentError as exc:
         upload_fail(upload_id=upload_id, code=exc.code, detail=exc.detail)
         return
@@ -162,8 +165,10 @@ def _questions(upload: Upload, sections: list[SourceSection], provider: Provider
     _replace_generated(upload, Question, kept, report, stage="questions", fields=fields)
 
 
-def _topics(upload: Upload, sections: list[SourceSection], provider: Provider) -> None:
-    drafts = provider.extract_topics(sections, upload.language)
+def _topics(upload: Upload, sections: list[SourceSection], provider: Provider, outline: Future | None = None) -> None:
+    drafts = _outline_drafts(outline, upload.pk) if outline is not None else None
+    if drafts is None:
+        drafts = provider.extract_topics(sections, upload.language)
     with timed(upload.pk, "topics_write"), transaction.atomic():
         Topic.objects.filter(upload=upload).delete()
         parents: list[Topic] = []
@@ -195,6 +200,61 @@ def questions_generate(*, upload_id: int, run: int) -> None:
 
 def topics_extract(*, upload_id: int, run: int) -> None:
     _run_stage(upload_id, run, _topics)
+
+
+def offline_generate(*, upload_id: int, run: int, stages: list[str]) -> None:
+    """The offline generator's stages in one message, as fast as two cores allow.
+
+    Its stages are CPU work. As three messages they took turns on one process's GIL (Dramatiq
+    hands a process several messages at once) and each process analysed the document's key terms
+    again. Here a forked child makes the topic outline while this thread makes the cards and then
+    the questions, which share the key terms. Each stage still writes, counts and finishes on its
+    own, so a requeue after a lost worker redoes only what is missing.
+    """
+    upload = _active_upload(upload_id, run)
+    if upload is None:
+        return
+    outline = None
+    if "topics" in stages and len(stages) > 1:
+        outline = _in_child(_offline_outline, _source_sections(upload_id), upload.language)
+    with key_terms_remembered():
+        if "flashcards" in stages:
+            _run_stage(upload_id, run, _flashcards)
+        if "questions" in stages:
+            _run_stage(upload_id, run, _questions)
+        if "topics" in stages:
+            _run_stage(upload_id, run, _topics, outline=outline)
+
+
+def _offline_outline(sections: list[SourceSection], language: str) -> list:
+    from learning.generation.offline import OfflineProvider
+
+    return OfflineProvider().extract_topics(sections, language)
+
+
+def _in_child(func: Callable[..., Any], *args: object) -> Future:
+    """`func(*args)` in a forked child (uploads.extraction.guard), its result in the future."""
+    from uploads.extraction.guard import run_guarded
+
+    future: Future = Future()
+
+    def wait() -> None:
+        try:
+            timeout, memory = settings.EXTRACTION_TIMEOUT_SECONDS, settings.EXTRACTION_MEMORY_MB
+            future.set_result(run_guarded(func, *args, timeout=timeout, memory_mb=memory))
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting stage
+            future.set_exception(exc)
+
+    threading.Thread(target=wait, name="offline-outline", daemon=True).start()
+    return future
+
+
+def _outline_drafts(outline: Future, upload_id: int) -> list | None:
+    try:
+        return outline.result()
+    except Exception as exc:  # noqa: BLE001 - the stage makes the outline itself instead
+        logger.warning("Upload %s: the outline's child failed (%s); making it in the worker", upload_id, exc)
+        return None
 
 
 def upload_finish(*, upload_id: int, run: int) -> bool:

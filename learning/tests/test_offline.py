@@ -69,3 +69,21 @@ def test_without_headings_topics_come_from_key_terms():
     assert 1 < len(topics) <= 8
     assert all(t.title and t.key_terms for t in topics)
     assert topics[0].first_section == 0 and topics[-1].last_section == len(long_pages) - 1
+
+
+def test_a_document_s_key_terms_are_analysed_once_within_a_run(monkeypatch):
+    """The flashcard and question stages ask for the same terms; YAKE runs once for them, and
+    nothing is remembered after the run (the next document's run pays for its own)."""
+    from learning.generation import text
+
+    calls = []
+    real = text._yake_terms
+    monkeypatch.setattr(text, "_yake_terms", lambda *args: calls.append(args) or real(*args))
+    pages = [page.partition("\n")[2] for page in documents.EN_PAGES]
+    with text.key_terms_remembered():
+        first = text.key_terms(pages, "en")
+        assert text.key_terms(pages, "en") == first and len(calls) == 1
+        text.key_terms(pages, "en", top=5)
+        assert len(calls) == 2
+    assert text.key_terms(pages, "en") == first and len(calls) == 3
+    assert "vector" in " ".join(first).lower()

@@ -107,11 +107,11 @@ def test_a_generating_upload_gets_only_its_unfinished_stages_again(
     broker.flush_all()
     with django_capture_on_commit_callbacks(execute=True):
         assert services.uploads_requeue_stuck() == {"requeued": 1, "failed": 0}
-    sent = [task.actor_name for task in Task.tasks.all()]
-    assert sent == ["generate_questions"]
-    from learning.tasks import generate_questions
+    sent = [(task.actor_name, task.message.args) for task in Task.tasks.all()]
+    assert sent == [("generate_offline", (upload.pk, upload.run, ["questions"]))]
+    from learning.tasks import generate_offline
 
-    generate_questions(upload.pk, upload.run)
+    generate_offline(*sent[0][1])
     upload.refresh_from_db()
     assert upload.status == "ready" and Flashcard.objects.filter(upload=upload).count() == cards
 

@@ -143,6 +143,37 @@ def test_a_generation_actor_run_twice_leaves_no_duplicates():
     assert len(fronts) == len(set(fronts))
 
 
+def test_offline_generation_is_one_message_and_its_outline_child_may_fail(
+    django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    """Offline, the stages' CPU work is one message (the outline in a forked child); if the child
+    fails, the stage makes the outline itself and the student sees nothing of it."""
+    import dramatiq
+    from django_dramatiq.models import Task
+
+    from learning.services import generation
+    from learning.tasks import generate_offline
+
+    upload, _created = create(UserFactory(), "skript.pdf", documents.make_pdf(documents.DE_PAGES))
+    Task.tasks.all().delete()
+    dramatiq.get_broker().flush_all()
+    with django_capture_on_commit_callbacks(execute=True):
+        process_document(upload.pk)
+    upload.refresh_from_db()
+    sent = [(task.actor_name, task.message.args) for task in Task.tasks.all()]
+    assert sent == [("generate_offline", (upload.pk, upload.run, ["flashcards", "questions", "topics"]))]
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("child broke")
+
+    monkeypatch.setattr(generation, "_offline_outline", broken)
+    generate_offline(*sent[0][1])
+    upload.refresh_from_db()
+    assert upload.status == "ready" and upload.flashcard_count > 0 and upload.question_count > 0
+    assert [t.title for t in Topic.objects.filter(upload=upload)] == ["Grundbegriffe", "Kenngrößen", "Modelle"]
+    assert "the outline's child failed (processing_failed: RuntimeError: child broke)" in caplog.text
+
+
 def test_a_stale_run_does_not_touch_a_reprocessed_upload(django_capture_on_commit_callbacks):
     upload = run_pipeline(create(UserFactory(), "a.pdf", documents.make_pdf())[0])
     old_run = upload.run
