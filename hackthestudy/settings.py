@@ -130,7 +130,9 @@ CACHES = {
 
 DRAMATIQ_QUEUES = ("documents", "ai", "maintenance")
 DRAMATIQ_BROKER = {
-    "BROKER": "dramatiq.brokers.redis.RedisBroker",
+    # Dramatiq's Redis broker; idle workers are woken by a new message instead of polling for it.
+    # "dramatiq.brokers.redis.RedisBroker" is Dramatiq's own (polling only; `make bench` compares).
+    "BROKER": env("DRAMATIQ_BROKER_CLASS", default="hackthestudy.broker.WakingRedisBroker"),
     "OPTIONS": {
         "url": REDIS_URL,
         "namespace": env("DRAMATIQ_NAMESPACE", default="dramatiq"),

@@ -55,10 +55,11 @@ class TaskAdminMiddleware(AdminMiddleware):
 
 
 class PreloadMiddleware(Middleware):
-    """Imports the heavy extraction libraries once per worker process, before any fork.
+    """Imports the heavy extraction libraries once per worker process, before any fork, and
+    extracts a tiny document of each kind (uploads.extraction.warm_up).
 
-    Extraction runs in children forked from the worker; they inherit these modules instead of
-    paying the import (PyMuPDF, python-docx, YAKE) for every document.
+    Extraction runs in children forked from the worker; they inherit these modules and their
+    warmed state instead of paying the import (PyMuPDF, python-docx, YAKE) for every document.
     """
 
     def after_process_boot(self, broker: dramatiq.Broker) -> None:
@@ -68,6 +69,12 @@ class PreloadMiddleware(Middleware):
 
         for module in settings.WORKER_PRELOAD_MODULES:
             importlib.import_module(module)
+        from uploads.extraction import warm_up
+
+        try:
+            warm_up(settings.TEMP_DIR)
+        except Exception:
+            logger.warning("The extraction warm-up failed", exc_info=True)
 
 
 class WorkerHeartbeatMiddleware(Middleware):

@@ -401,8 +401,6 @@ def upload_process(*, upload_id: int, message_id: str = "") -> None:
 
 
 def _store_extraction(upload: Upload, document: ExtractedDocument) -> None:
-    from learning.tasks import start_generation
-
     text = "\n".join(section.text for section in document.sections)
     rows = [
         Section(
@@ -431,8 +429,18 @@ def _store_extraction(upload: Upload, document: ExtractedDocument) -> None:
         Section.objects.filter(upload=upload).delete()
         Section.objects.bulk_create(rows, batch_size=1000)
         run, generator = upload.run, upload.generator
-        transaction.on_commit(lambda: start_generation(upload.pk, run, generator))
-    cache_sections(upload.pk, rows)
+        transaction.on_commit(lambda: _generation_start(upload.pk, run, generator, rows))
+
+
+def _generation_start(upload_id: int, run: int, generator: str, sections: list[Section]) -> None:
+    """After the commit: the sections into the cache first, so the generation's first read is the cache."""
+    from learning.tasks import start_generation
+
+    try:
+        cache_sections(upload_id, sections)
+    except Exception:  # the stages read the database instead
+        logger.warning("Upload %s: the sections were not cached", upload_id, exc_info=True)
+    start_generation(upload_id, run, generator)
 
 
 def _section_payload(section: Section) -> dict:

@@ -22,7 +22,7 @@ from learning.quality import GateReport, flashcards_build, questions_build
 from uploads.errors import PermanentError
 from uploads.models import Section, Upload
 from uploads.services import sections_load, upload_fail
-from uploads.timings import timed
+from uploads.timings import timed, timing_add
 
 logger = logging.getLogger(__name__)
 Status = Upload.Status
@@ -58,14 +58,16 @@ def _complete_stage(upload_id: int, run: int, **fields: object) -> None:
     )
 
 
-def _run_stage(upload_id: int, run: int, stage: Callable[..., None], **options: object) -> None:
+def _run_stage(
+    upload_id: int, run: int, stage: Callable[..., None], sections: list[SourceSection] | None = None, **options: object
+) -> None:
     upload = _active_upload(upload_id, run)
     if upload is None:
         return  # deleted, failed, finished, or superseded by a reprocess
     provider = get_provider(upload.generator or "offline", scope=f"{upload_id}:{run}")
     try:
         with timed(upload_id, f"{stage.__name__.strip('_')}_total"):
-            stage(upload, _source_sections(upload_id), provider, **options)
+            stage(upload, _source_sections(upload_id) if sections is None else sections, provider, **options)
     except PermanentError as exc:
         upload_fail(upload_id=upload_id, code=exc.code, detail=exc.detail)
         return
@@ -214,16 +216,18 @@ def offline_generate(*, upload_id: int, run: int, stages: list[str]) -> None:
     upload = _active_upload(upload_id, run)
     if upload is None:
         return
+    timing_add(upload_id, "generation_start", (timezone.now() - upload.generating_at).total_seconds())
+    sections = _source_sections(upload_id)
     outline = None
     if "topics" in stages and len(stages) > 1:
-        outline = _in_child(_offline_outline, _source_sections(upload_id), upload.language)
+        outline = _in_child(_offline_outline, sections, upload.language)
     with key_terms_remembered():
         if "flashcards" in stages:
-            _run_stage(upload_id, run, _flashcards)
+            _run_stage(upload_id, run, _flashcards, sections)
         if "questions" in stages:
-            _run_stage(upload_id, run, _questions)
+            _run_stage(upload_id, run, _questions, sections)
         if "topics" in stages:
-            _run_stage(upload_id, run, _topics, outline=outline)
+            _run_stage(upload_id, run, _topics, sections, outline=outline)
 
 
 def _offline_outline(sections: list[SourceSection], language: str) -> list:

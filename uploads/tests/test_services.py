@@ -217,7 +217,7 @@ def test_each_processing_step_records_its_time():
 
     upload = run_pipeline(create(UserFactory(), "a.pdf", documents.make_pdf())[0])
     steps = timings_get(upload.pk)
-    expected = {"extract", "store", "finish_write"}
+    expected = {"extract", "store", "generation_start", "finish_write"}
     expected |= {f"{stage}_{part}" for stage in ("flashcards", "questions", "topics") for part in ("total", "write")}
     assert set(steps) == expected
     assert all(ms > 0 for ms in steps.values())
