@@ -161,6 +161,7 @@ DRAMATIQ_BROKER = {
         # Messages, durations, errors; served by a forked process on WORKER_METRICS_PORT.
         "dramatiq.middleware.prometheus.Prometheus",
         "hackthestudy.worker.MessageContextMiddleware",
+        "hackthestudy.worker.RunningMessagesMiddleware",
         "hackthestudy.worker.WorkerHeartbeatMiddleware",
         "hackthestudy.worker.PreloadMiddleware",
     ],

@@ -32,6 +32,37 @@ class MessageContextMiddleware(Middleware):
     after_skip_message = after_process_message
 
 
+_running = 0
+_running_lock = threading.Lock()
+_counted = threading.local()
+
+
+def messages_running() -> int:
+    """How many messages this worker process is running now, over all its threads."""
+    return _running
+
+
+class RunningMessagesMiddleware(Middleware):
+    """Counts the messages this process runs (messages_running), so a message can tell whether it
+    has the process, and a core, to itself."""
+
+    def before_process_message(self, broker: dramatiq.Broker, message: dramatiq.Message) -> None:
+        global _running
+        with _running_lock:
+            _running += 1
+        _counted.message_id = message.message_id
+
+    def after_process_message(self, broker: dramatiq.Broker, message: dramatiq.Message, **kwargs: Any) -> None:
+        global _running
+        if getattr(_counted, "message_id", None) != message.message_id:
+            return  # skipped before this middleware counted it
+        _counted.message_id = None
+        with _running_lock:
+            _running -= 1
+
+    after_skip_message = after_process_message
+
+
 class TaskAdminMiddleware(AdminMiddleware):
     """django_dramatiq's task rows, without its race: the sender writes "enqueued" after the message
     is in Redis, so a quick worker's "running" or "done" could be overwritten by a late "enqueued"

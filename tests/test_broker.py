@@ -58,3 +58,17 @@ def test_wake_tokens_are_bounded_and_expire(broker):
     assert 0 < broker.client.ttl(key) <= 60
     queue_probe.send_with_options(args=(time.time(), "test:probe"), delay=60_000)
     assert broker.client.llen(key) == 16  # a delayed message wakes nobody now
+
+
+def test_a_worker_process_counts_the_messages_it_runs(broker):
+    from hackthestudy import worker
+    from hackthestudy.tasks import queue_probe
+
+    middleware = worker.RunningMessagesMiddleware()
+    first, second = queue_probe.message(1.0, "a"), queue_probe.message(2.0, "b")
+    middleware.before_process_message(broker, first)
+    assert worker.messages_running() == 1
+    middleware.after_skip_message(broker, second)  # skipped before it was counted: no change
+    assert worker.messages_running() == 1
+    middleware.after_process_message(broker, first)
+    assert worker.messages_running() == 0

@@ -15,6 +15,7 @@ from django.db.models import F
 from django.db.models.functions import Least
 from django.utils import timezone
 
+from hackthestudy.worker import messages_running
 from learning.generation import AllChunksFailed, Provider, QuestionDraft, SourceSection, get_provider
 from learning.generation.text import key_terms_remembered
 from learning.models import AIUsage, Flashcard, Origin, Question, Topic
@@ -209,9 +210,10 @@ def offline_generate(*, upload_id: int, run: int, stages: list[str]) -> None:
 
     Its stages are CPU work. As three messages they took turns on one process's GIL (Dramatiq
     hands a process several messages at once) and each process analysed the document's key terms
-    again. Here a forked child makes the topic outline while this thread makes the cards and then
-    the questions, which share the key terms. Each stage still writes, counts and finishes on its
-    own, so a requeue after a lost worker redoes only what is missing.
+    again. Here this thread makes the cards and then the questions, which share the key terms, and
+    on an otherwise idle process a forked child makes the topic outline meanwhile. Each stage still
+    writes, counts and finishes on its own, so a requeue after a lost worker redoes only what is
+    missing.
     """
     upload = _active_upload(upload_id, run)
     if upload is None:
@@ -219,7 +221,9 @@ def offline_generate(*, upload_id: int, run: int, stages: list[str]) -> None:
     timing_add(upload_id, "generation_start", (timezone.now() - upload.generating_at).total_seconds())
     sections = _source_sections(upload_id)
     outline = None
-    if "topics" in stages and len(stages) > 1:
+    if "topics" in stages and len(stages) > 1 and messages_running() <= 1:
+        # Only when this message has the process to itself: under load every core is busy with
+        # other documents already, and a fork would only add its cost (`make bench`, throughput).
         outline = _in_child(_offline_outline, sections, upload.language)
     with key_terms_remembered():
         if "flashcards" in stages:
@@ -277,11 +281,10 @@ def topics_assign(*, upload_id: int) -> None:
     topics = sorted(Topic.objects.filter(upload_id=upload_id), key=lambda t: -t.level)
     orders = dict(Section.objects.filter(upload_id=upload_id).values_list("id", "order"))
     for model in (Flashcard, Question):
-        by_topic: dict[int, list[int]] = {}
+        changed = []
         for item_id, section_id in model.objects.filter(upload_id=upload_id).values_list("id", "source_section_id"):
             order = orders.get(section_id)
             topic = next((t for t in topics if order is not None and t.first_section <= order <= t.last_section), None)
             if topic is not None:
-                by_topic.setdefault(topic.pk, []).append(item_id)
-        for topic_id, item_ids in by_topic.items():
-            model.objects.filter(pk__in=item_ids).update(topic_id=topic_id)
+                changed.append(model(pk=item_id, topic_id=topic.pk))
+        model.objects.bulk_update(changed, ["topic"], batch_size=500)  # one query, not one per topic

@@ -174,6 +174,24 @@ def test_offline_generation_is_one_message_and_its_outline_child_may_fail(
     assert "the outline's child failed (processing_failed: RuntimeError: child broke)" in caplog.text
 
 
+@pytest.mark.parametrize("busy", [False, True])
+def test_the_outline_is_forked_only_when_the_process_is_otherwise_idle(monkeypatch, busy):
+    from learning.services import generation
+
+    upload, _created = create(UserFactory(), "skript.pdf", documents.make_pdf(documents.DE_PAGES))
+    process_document(upload.pk)
+    upload.refresh_from_db()
+    forks = []
+    real = generation._in_child
+    monkeypatch.setattr(generation, "_in_child", lambda *args: forks.append(args[0]) or real(*args))
+    monkeypatch.setattr(generation, "messages_running", lambda: 3 if busy else 1)
+    generation.offline_generate(upload_id=upload.pk, run=upload.run, stages=["flashcards", "questions", "topics"])
+    upload.refresh_from_db()
+    assert forks == ([] if busy else [generation._offline_outline])
+    assert upload.status == "ready"
+    assert [t.title for t in Topic.objects.filter(upload=upload)] == ["Grundbegriffe", "Kenngrößen", "Modelle"]
+
+
 def test_a_stale_run_does_not_touch_a_reprocessed_upload(django_capture_on_commit_callbacks):
     upload = run_pipeline(create(UserFactory(), "a.pdf", documents.make_pdf())[0])
     old_run = upload.run
