@@ -93,6 +93,13 @@ class PreloadMiddleware(Middleware):
     warmed state instead of paying the import (PyMuPDF, python-docx, YAKE) for every document.
     """
 
+    def after_worker_shutdown(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
+        # The outline helper (learning.services.generation) goes with its worker process; left to
+        # the interpreter's exit, joining it held the process up until it was killed.
+        from learning.services.generation import outline_helper_stop
+
+        outline_helper_stop()
+
     def after_process_boot(self, broker: dramatiq.Broker) -> None:
         import importlib
 

@@ -20,6 +20,7 @@ from django_dramatiq.models import Task
 
 from accounts.tests.factories import UserFactory
 from hackthestudy.health import worker_heartbeats
+from hackthestudy.redis import get_redis
 from learning.models import Flashcard
 from tests.e2e import free_port, process_env, start_web, start_worker, stop, wait_until
 from uploads.models import Section, Upload
@@ -160,6 +161,55 @@ class PrivateRedis:
     def kill(self) -> None:
         self.process.send_signal(signal.SIGKILL)
         self.process.wait(timeout=10)
+
+
+def worker_heartbeats_clear() -> None:
+    from hackthestudy.health import HEARTBEATS_KEY
+
+    get_redis().delete(HEARTBEATS_KEY)
+
+
+def _children(pid: int) -> set[int]:
+    found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True, check=False).stdout
+    return {int(child) for child in found.split()}
+
+
+def _running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] not in "ZX"
+    except FileNotFoundError:
+        return False
+
+
+def test_the_outline_helper_ends_with_its_worker(media_root, tmp_path, capsys):
+    """The long-lived helper that makes topic outlines beside the worker's thread must not outlive
+    a worker killed by SIGKILL (or the OOM killer), nor hold up a worker's shutdown."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from uploads.services import upload_create
+
+    env = process_env(media_root)
+    for how in ("SIGKILL", "SIGTERM"):
+        worker = start_worker(env, tmp_path / f"worker-{how}.log", processes=1)
+        try:
+            wait_until(worker_heartbeats, 60, "the worker to boot")
+            pid = worker_heartbeats()[0]["pid"]
+            before = _children(pid)
+            file = SimpleUploadedFile(f"{how}.pdf", documents.make_pdf(lecture(len(how), pages=4)))
+            upload, _created = upload_create(owner=UserFactory(), file=file)
+            wait_until(lambda upload=upload: finished(upload.pk), 120, "the upload to be ready")
+            helpers = _children(pid) - before
+            assert len(helpers) == 1, "one outline helper beside the worker"
+            started = time.monotonic()
+            if how == "SIGKILL":
+                subprocess.run(["kill", "-KILL", str(pid)], check=True)
+            else:
+                stop(worker)
+            wait_until(lambda helpers=helpers: not any(_running(h) for h in helpers), 15, "the helper to end")
+            report(capsys, [f"outline helper after the worker's {how}: gone in {time.monotonic() - started:.1f} s"])
+        finally:
+            stop(worker)
+            worker_heartbeats_clear()
 
 
 def _pings(redis_module, url: str) -> bool:

@@ -19,7 +19,7 @@ from typing import Any
 from uploads.errors import PermanentError
 
 
-def _virtual_memory_bytes() -> int:
+def virtual_memory_bytes() -> int:
     with open("/proc/self/status") as status:
         for line in status:
             if line.startswith("VmSize:"):
@@ -32,7 +32,7 @@ def _child(writer: Connection, func: Callable[..., Any], args: tuple, memory_mb:
     # would touch (and so copy) their memory pages for nothing.
     gc.freeze()
     # The limit is on top of what the forked process already maps (threads' stacks and arenas).
-    limit = _virtual_memory_bytes() + memory_mb * 1024 * 1024
+    limit = virtual_memory_bytes() + memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
     try:

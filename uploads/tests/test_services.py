@@ -143,11 +143,13 @@ def test_a_generation_actor_run_twice_leaves_no_duplicates():
     assert len(fronts) == len(set(fronts))
 
 
-def test_offline_generation_is_one_message_and_its_outline_child_may_fail(
+def test_offline_generation_is_one_message_and_its_outline_helper_may_fail(
     django_capture_on_commit_callbacks, monkeypatch, caplog
 ):
-    """Offline, the stages' CPU work is one message (the outline in a forked child); if the child
-    fails, the stage makes the outline itself and the student sees nothing of it."""
+    """Offline, the stages' CPU work is one message (the outline in a helper process); if the
+    helper fails, the stage makes the outline itself and the student sees nothing of it."""
+    import os
+
     import dramatiq
     from django_dramatiq.models import Task
 
@@ -163,33 +165,67 @@ def test_offline_generation_is_one_message_and_its_outline_child_may_fail(
     sent = [(task.actor_name, task.message.args) for task in Task.tasks.all()]
     assert sent == [("generate_offline", (upload.pk, upload.run, ["flashcards", "questions", "topics"]))]
 
-    def broken(*args: object) -> None:
-        raise RuntimeError("child broke")
+    from learning.generation.offline import OfflineProvider
 
-    monkeypatch.setattr(generation, "_offline_outline", broken)
-    generate_offline(*sent[0][1])
+    worker_pid, real = os.getpid(), OfflineProvider.extract_topics
+
+    def broken_in_the_helper(self, *args: object) -> list:
+        if os.getpid() != worker_pid:
+            raise RuntimeError("child broke")
+        return real(self, *args)
+
+    monkeypatch.setattr(OfflineProvider, "extract_topics", broken_in_the_helper)
+    generation.outline_helper_stop()  # the next helper is forked with the broken outline
+    try:
+        generate_offline(*sent[0][1])
+    finally:
+        generation.outline_helper_stop()
     upload.refresh_from_db()
     assert upload.status == "ready" and upload.flashcard_count > 0 and upload.question_count > 0
     assert [t.title for t in Topic.objects.filter(upload=upload)] == ["Grundbegriffe", "Kenngrößen", "Modelle"]
-    assert "the outline's child failed (processing_failed: RuntimeError: child broke)" in caplog.text
+    assert "the outline's helper failed (RuntimeError: child broke)" in caplog.text
 
 
 @pytest.mark.parametrize("busy", [False, True])
-def test_the_outline_is_forked_only_when_the_process_is_otherwise_idle(monkeypatch, busy):
+def test_the_outline_goes_to_the_helper_only_when_the_process_is_otherwise_idle(monkeypatch, busy):
     from learning.services import generation
 
     upload, _created = create(UserFactory(), "skript.pdf", documents.make_pdf(documents.DE_PAGES))
     process_document(upload.pk)
     upload.refresh_from_db()
-    forks = []
-    real = generation._in_child
-    monkeypatch.setattr(generation, "_in_child", lambda *args: forks.append(args[0]) or real(*args))
+    started = []
+    real = generation._outline_start
+    monkeypatch.setattr(generation, "_outline_start", lambda *args: started.append(args) or real(*args))
     monkeypatch.setattr(generation, "messages_running", lambda: 3 if busy else 1)
     generation.offline_generate(upload_id=upload.pk, run=upload.run, stages=["flashcards", "questions", "topics"])
     upload.refresh_from_db()
-    assert forks == ([] if busy else [generation._offline_outline])
+    assert len(started) == (0 if busy else 1)
     assert upload.status == "ready"
     assert [t.title for t in Topic.objects.filter(upload=upload)] == ["Grundbegriffe", "Kenngrößen", "Modelle"]
+
+
+def test_a_killed_outline_helper_is_replaced_and_no_outline_is_lost(caplog):
+    import os
+    import signal
+
+    from learning.services import generation
+
+    titles = ["Grundbegriffe", "Kenngrößen", "Modelle"]
+    for round_ in range(2):
+        upload, _created = create(UserFactory(), f"skript{round_}.pdf", documents.make_pdf(documents.DE_PAGES))
+        process_document(upload.pk)
+        upload.refresh_from_db()
+        if round_ == 1:  # the helper of the first round dies between two documents
+            helper = generation._helper
+            assert helper is not None
+            for pid in list(helper._processes):
+                os.kill(pid, signal.SIGKILL)
+        generation.offline_generate(upload_id=upload.pk, run=upload.run, stages=["flashcards", "questions", "topics"])
+        upload.refresh_from_db()
+        assert upload.status == "ready", round_
+        assert [t.title for t in Topic.objects.filter(upload=upload)] == titles, round_
+    assert generation._helper is not helper  # a new one made the second outline
+    generation.outline_helper_stop()
 
 
 def test_a_stale_run_does_not_touch_a_reprocessed_upload(django_capture_on_commit_callbacks):
