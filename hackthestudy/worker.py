@@ -85,34 +85,41 @@ class TaskAdminMiddleware(AdminMiddleware):
             Task.tasks.filter(id=message.message_id, status__in=waiting).update(**fields, updated_at=timezone.now())
 
 
+HELPERS = 2  # children kept per worker process: a document's extraction or outline, and another's
+
+
+def worker_process_prepare() -> None:
+    """Imports the heavy extraction libraries, extracts a tiny document of each kind
+    (uploads.extraction.warm_up), then forks the children that extraction and topic outlines run
+    in (uploads.extraction.guard): they inherit these modules and their warmed state instead of
+    paying the import (PyMuPDF, python-docx, YAKE) for every document, and stay for the next ones."""
+    import importlib
+
+    from django.conf import settings
+
+    from uploads.extraction import warm_up
+    from uploads.extraction.guard import helpers_keep, helpers_start
+
+    for module in settings.WORKER_PRELOAD_MODULES:
+        importlib.import_module(module)
+    try:
+        warm_up(settings.TEMP_DIR)
+    except Exception:
+        logger.warning("The extraction warm-up failed", exc_info=True)
+    helpers_keep(HELPERS)
+    helpers_start()
+
+
 class PreloadMiddleware(Middleware):
-    """Imports the heavy extraction libraries once per worker process, before any fork, and
-    extracts a tiny document of each kind (uploads.extraction.warm_up).
-
-    Extraction runs in children forked from the worker; they inherit these modules and their
-    warmed state instead of paying the import (PyMuPDF, python-docx, YAKE) for every document.
-    """
-
-    def after_worker_shutdown(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
-        # The outline helper (learning.services.generation) goes with its worker process; left to
-        # the interpreter's exit, joining it held the process up until it was killed.
-        from learning.services.generation import outline_helper_stop
-
-        outline_helper_stop()
+    """worker_process_prepare() in each worker process; its children end with it."""
 
     def after_process_boot(self, broker: dramatiq.Broker) -> None:
-        import importlib
+        worker_process_prepare()
 
-        from django.conf import settings
+    def after_worker_shutdown(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
+        from uploads.extraction.guard import helpers_stop
 
-        for module in settings.WORKER_PRELOAD_MODULES:
-            importlib.import_module(module)
-        from uploads.extraction import warm_up
-
-        try:
-            warm_up(settings.TEMP_DIR)
-        except Exception:
-            logger.warning("The extraction warm-up failed", exc_info=True)
+        helpers_stop()
 
 
 class WorkerHeartbeatMiddleware(Middleware):

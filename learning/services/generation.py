@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import gc
 import json
 import logging
-import multiprocessing
-import os
-import resource
-import signal
 import threading
-import time
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import Future
 from typing import Any
 
 from django.conf import settings
@@ -218,7 +211,7 @@ def offline_generate(*, upload_id: int, run: int, stages: list[str]) -> None:
     Its stages are CPU work. As three messages they took turns on one process's GIL (Dramatiq
     hands a process several messages at once) and each process analysed the document's key terms
     again. Here this thread makes the cards and then the questions, which share the key terms, and
-    on an otherwise idle process a helper process makes the topic outline meanwhile. Each stage still
+    on an otherwise idle process a child process makes the topic outline meanwhile. Each stage still
     writes, counts and finishes on its own, so a requeue after a lost worker redoes only what is
     missing.
     """
@@ -230,11 +223,8 @@ def offline_generate(*, upload_id: int, run: int, stages: list[str]) -> None:
     outline = None
     if "topics" in stages and len(stages) > 1 and messages_running() <= 1:
         # Only when this message has the process to itself: under load every core is busy with
-        # other documents already, and the helper would only add its cost (`make bench`, throughput).
-        try:
-            outline = _outline_start(sections, upload.language)
-        except Exception:  # the topics stage makes the outline itself
-            logger.warning("Upload %s: no outline helper", upload_id, exc_info=True)
+        # other documents already, and the child would only add its cost (`make bench`, throughput).
+        outline = _outline_start(sections, upload.language)
     with key_terms_remembered():
         if "flashcards" in stages:
             _run_stage(upload_id, run, _flashcards, sections)
@@ -250,73 +240,29 @@ def _offline_outline(sections: list[SourceSection], language: str) -> list:
     return OfflineProvider().extract_topics(sections, language)
 
 
-_helper: ProcessPoolExecutor | None = None
-_helper_lock = threading.Lock()
-
-
 def _outline_start(sections: list[SourceSection], language: str) -> Future:
-    """The topic outline, made by this worker process's helper: one long-lived child, forked on
-    first use. A child forked per document cost a small document 10 to 20 ms (the fork, and the
-    worker's memory pages copied on write while both ran, `make bench`); the helper's pages are
-    its own after its first outlines. It has the extraction child's memory limit; a helper that
-    dies or hangs is replaced, and the stage makes that outline itself."""
-    global _helper
-    with _helper_lock:
-        for _attempt in range(2):
-            if _helper is None:
-                _helper = ProcessPoolExecutor(
-                    1,
-                    mp_context=multiprocessing.get_context("fork"),
-                    initializer=_helper_init,
-                    initargs=(settings.EXTRACTION_MEMORY_MB,),
-                )
-            try:
-                return _helper.submit(_offline_outline, sections, language)
-            except BrokenProcessPool:  # it died since the last outline: a new one
-                _helper.shutdown(wait=False, cancel_futures=True)
-                _helper = None
-        raise BrokenProcessPool("the outline helper does not start")
+    """The topic outline in a child of this worker process (uploads.extraction.guard, which keeps
+    children between jobs), its result in the future."""
+    from uploads.extraction.guard import run_guarded
 
+    future: Future = Future()
 
-def _helper_init(memory_mb: int) -> None:
-    from uploads.extraction.guard import virtual_memory_bytes
+    def wait() -> None:
+        try:
+            timeout, memory = settings.EXTRACTION_TIMEOUT_SECONDS, settings.EXTRACTION_MEMORY_MB
+            future.set_result(run_guarded(_offline_outline, sections, language, timeout=timeout, memory_mb=memory))
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting stage
+            future.set_exception(exc)
 
-    gc.freeze()  # the worker's objects are not the helper's garbage (as in the extraction child)
-    # Not the worker's handlers: a SIGTERM to the worker's process group ends the helper at once,
-    # and Ctrl-C reaches the worker, which then closes the helper's queue.
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    threading.Thread(target=_exit_with, args=(os.getppid(),), name="outline-helper-parent", daemon=True).start()
-    limit = virtual_memory_bytes() + memory_mb * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-
-
-def _exit_with(parent: int) -> None:
-    """A helper whose worker was killed (SIGKILL, OOM) would wait for work forever: it follows."""
-    while os.getppid() == parent:
-        time.sleep(1)
-    os._exit(0)
-
-
-def outline_helper_stop() -> None:
-    """Ends this process's outline helper (a new one starts on the next outline)."""
-    global _helper
-    with _helper_lock:
-        helper, _helper = _helper, None
-    if helper is not None:
-        for process in list(getattr(helper, "_processes", {}).values()):  # a hung helper too
-            process.kill()
-        helper.shutdown(wait=False, cancel_futures=True)
+    threading.Thread(target=wait, name="offline-outline", daemon=True).start()
+    return future
 
 
 def _outline_drafts(outline: Future, upload_id: int) -> list | None:
     try:
-        return outline.result(timeout=settings.EXTRACTION_TIMEOUT_SECONDS)
+        return outline.result()
     except Exception as exc:  # noqa: BLE001 - the stage makes the outline itself instead
-        if isinstance(exc, BrokenProcessPool | TimeoutError):
-            outline_helper_stop()
-        detail = f"{type(exc).__name__}: {exc}"
-        logger.warning("Upload %s: the outline's helper failed (%s); making it in the worker", upload_id, detail)
+        logger.warning("Upload %s: the outline's child failed (%s); making it in the worker", upload_id, exc)
         return None
 
 

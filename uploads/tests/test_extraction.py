@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from uploads.errors import PermanentError
-from uploads.extraction import extract
+from uploads.extraction import extract, guard
 from uploads.extraction.guard import run_guarded
 from uploads.language import detect_language
 from uploads.tests import documents
@@ -129,17 +129,72 @@ def _hang() -> None:
     time.sleep(60)
 
 
+def _spin(seconds: float) -> int:
+    until = time.process_time() + seconds
+    while time.process_time() < until:
+        pass
+    return os.getpid()
+
+
+@pytest.fixture(params=["one child per job", "children kept"])
+def kept(request):
+    """As the web process runs jobs (a child each) and as a worker does (children kept)."""
+    keep = 2 if request.param == "children kept" else 0
+    guard.helpers_keep(keep)
+    yield keep
+    guard.helpers_keep(0)
+    guard.helpers_stop()
+
+
+def _pid() -> int:
+    return os.getpid()
+
+
 @pytest.mark.parametrize(
     ("func", "code"),
     [(_crash, "extraction_crashed"), (_hog_memory, "extraction_too_big"), (_hang, "extraction_timeout")],
 )
-def test_a_crashing_hogging_or_hanging_extraction_kills_only_the_child(func, code):
+def test_a_crashing_hogging_or_hanging_extraction_kills_only_the_child(func, code, kept):
+    assert run_guarded(len, "warm", timeout=5, memory_mb=256) == 4
     started = time.monotonic()
     with pytest.raises(PermanentError) as excinfo:
         run_guarded(func, timeout=3, memory_mb=256)
     assert excinfo.value.code == code
     assert time.monotonic() - started < 10
     assert run_guarded(len, "still alive", timeout=5, memory_mb=256) == 11
+
+
+_kept_by_a_job: list[bytes] = []
+
+
+def _keep_memory(megabytes: int) -> int:
+    _kept_by_a_job.append(os.urandom(megabytes * 1024 * 1024))
+    return os.getpid()
+
+
+def test_a_kept_child_that_grew_is_replaced(kept):
+    """Memory a job leaves behind (fragments, caches, a leak) is not kept beside the worker."""
+    pids = [run_guarded(_keep_memory, size, timeout=10, memory_mb=256) for size in (1, guard.HELPER_PRIVATE_MB + 8)]
+    assert len(set(pids)) == (1 if kept else 2)
+    assert run_guarded(_pid, timeout=10, memory_mb=256) not in pids
+
+
+def test_each_job_of_a_kept_child_has_its_own_cpu_limit(kept):
+    """The CPU limit is the job's, not the child's: CPU seconds used by earlier jobs do not count."""
+    pids = {run_guarded(_spin, 1.2, timeout=3, memory_mb=256) for _ in range(2)}
+    pids.add(run_guarded(_spin, 0.5, timeout=1, memory_mb=256))  # limit 2 CPU s, 2.9 s used before
+    assert len(pids) == (1 if kept else 3)
+    with pytest.raises(PermanentError) as excinfo:
+        run_guarded(_spin, 30, timeout=1, memory_mb=256)
+    assert excinfo.value.code == "extraction_timeout"
+
+
+def test_a_kept_child_serves_the_next_jobs_and_a_failed_job_retires_it(kept, tmp_path):
+    pids = [run_guarded(_pid, timeout=5, memory_mb=256) for _ in range(3)]
+    assert len(set(pids)) == (1 if kept else 3)
+    assert failure_code(write(tmp_path, "a.txt", b"Just a line."), "txt") == "no_readable_text"
+    assert run_guarded(_pid, timeout=5, memory_mb=256) not in pids
+    assert len(guard._idle) == min(kept, 1)
 
 
 def test_xml_entity_expansion_is_not_performed(tmp_path):

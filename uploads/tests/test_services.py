@@ -143,17 +143,30 @@ def test_a_generation_actor_run_twice_leaves_no_duplicates():
     assert len(fronts) == len(set(fronts))
 
 
-def test_offline_generation_is_one_message_and_its_outline_helper_may_fail(
-    django_capture_on_commit_callbacks, monkeypatch, caplog
+@pytest.fixture
+def kept_children():
+    """Children kept between jobs, as in a worker process (hackthestudy.worker)."""
+    from hackthestudy.worker import HELPERS
+    from uploads.extraction import guard
+
+    guard.helpers_keep(HELPERS)
+    yield guard
+    guard.helpers_keep(0)
+    guard.helpers_stop()
+
+
+def test_offline_generation_is_one_message_and_its_outline_child_may_fail(
+    django_capture_on_commit_callbacks, monkeypatch, caplog, kept_children
 ):
-    """Offline, the stages' CPU work is one message (the outline in a helper process); if the
-    helper fails, the stage makes the outline itself and the student sees nothing of it."""
+    """Offline, the stages' CPU work is one message (the outline in a child process); if the
+    child fails, the stage makes the outline itself and the student sees nothing of it."""
     import os
 
     import dramatiq
     from django_dramatiq.models import Task
 
-    from learning.services import generation
+    from learning.generation.offline import OfflineProvider
+    from learning.models import Topic
     from learning.tasks import generate_offline
 
     upload, _created = create(UserFactory(), "skript.pdf", documents.make_pdf(documents.DE_PAGES))
@@ -165,29 +178,24 @@ def test_offline_generation_is_one_message_and_its_outline_helper_may_fail(
     sent = [(task.actor_name, task.message.args) for task in Task.tasks.all()]
     assert sent == [("generate_offline", (upload.pk, upload.run, ["flashcards", "questions", "topics"]))]
 
-    from learning.generation.offline import OfflineProvider
-
     worker_pid, real = os.getpid(), OfflineProvider.extract_topics
 
-    def broken_in_the_helper(self, *args: object) -> list:
+    def broken_in_the_child(self, *args: object) -> list:
         if os.getpid() != worker_pid:
             raise RuntimeError("child broke")
         return real(self, *args)
 
-    monkeypatch.setattr(OfflineProvider, "extract_topics", broken_in_the_helper)
-    generation.outline_helper_stop()  # the next helper is forked with the broken outline
-    try:
-        generate_offline(*sent[0][1])
-    finally:
-        generation.outline_helper_stop()
+    monkeypatch.setattr(OfflineProvider, "extract_topics", broken_in_the_child)
+    kept_children.helpers_stop()  # the next child is forked with the broken outline
+    generate_offline(*sent[0][1])
     upload.refresh_from_db()
     assert upload.status == "ready" and upload.flashcard_count > 0 and upload.question_count > 0
     assert [t.title for t in Topic.objects.filter(upload=upload)] == ["Grundbegriffe", "Kenngrößen", "Modelle"]
-    assert "the outline's helper failed (RuntimeError: child broke)" in caplog.text
+    assert "the outline's child failed (processing_failed: RuntimeError: child broke)" in caplog.text
 
 
 @pytest.mark.parametrize("busy", [False, True])
-def test_the_outline_goes_to_the_helper_only_when_the_process_is_otherwise_idle(monkeypatch, busy):
+def test_the_outline_is_made_in_a_child_only_when_the_process_is_otherwise_idle(monkeypatch, busy):
     from learning.services import generation
 
     upload, _created = create(UserFactory(), "skript.pdf", documents.make_pdf(documents.DE_PAGES))
@@ -204,28 +212,34 @@ def test_the_outline_goes_to_the_helper_only_when_the_process_is_otherwise_idle(
     assert [t.title for t in Topic.objects.filter(upload=upload)] == ["Grundbegriffe", "Kenngrößen", "Modelle"]
 
 
-def test_a_killed_outline_helper_is_replaced_and_no_outline_is_lost(caplog):
+def test_a_kept_child_killed_while_it_waits_costs_no_document_anything(caplog, kept_children):
+    """The children a worker keeps between documents may die while they wait (the OOM killer, an
+    operator): the next document is extracted and outlined in a new one, and nothing fails."""
     import os
     import signal
 
     from learning.services import generation
 
     titles = ["Grundbegriffe", "Kenngrößen", "Modelle"]
+    kept_children.helpers_start()
+    killed = set()
     for round_ in range(2):
+        if round_ == 1:  # the children of the first document die before the second arrives
+            killed = {child.process.pid for child in kept_children._idle}
+            assert killed, "children kept after the first document"
+            for pid in killed:
+                os.kill(pid, signal.SIGKILL)
         upload, _created = create(UserFactory(), f"skript{round_}.pdf", documents.make_pdf(documents.DE_PAGES))
         process_document(upload.pk)
         upload.refresh_from_db()
-        if round_ == 1:  # the helper of the first round dies between two documents
-            helper = generation._helper
-            assert helper is not None
-            for pid in list(helper._processes):
-                os.kill(pid, signal.SIGKILL)
+        assert upload.status == "generating", (round_, upload.error_code)
         generation.offline_generate(upload_id=upload.pk, run=upload.run, stages=["flashcards", "questions", "topics"])
         upload.refresh_from_db()
         assert upload.status == "ready", round_
         assert [t.title for t in Topic.objects.filter(upload=upload)] == titles, round_
-    assert generation._helper is not helper  # a new one made the second outline
-    generation.outline_helper_stop()
+    assert "child failed" not in caplog.text
+    kept = {child.process.pid for child in kept_children._idle}
+    assert kept and not kept & killed, "new children kept"
 
 
 def test_a_stale_run_does_not_touch_a_reprocessed_upload(django_capture_on_commit_callbacks):
