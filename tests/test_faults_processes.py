@@ -203,8 +203,9 @@ def test_the_children_a_worker_keeps_end_with_it(media_root, tmp_path, capsys):
             started = time.monotonic()
             if how == "SIGKILL":
                 subprocess.run(["kill", "-KILL", str(pid)], check=True)
-            else:
-                stop(worker)
+            else:  # to rundramatiq alone, as a restart does: it stops its worker processes
+                worker.send_signal(signal.SIGTERM)
+                worker.wait(timeout=15)
             wait_until(lambda children=children: not any(_running(c) for c in children), 15, "the children to end")
             report(capsys, [f"children kept by the worker after its {how}: gone in {time.monotonic() - started:.1f} s"])
         finally:

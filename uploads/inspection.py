@@ -11,7 +11,7 @@ import zipfile
 from typing import IO
 
 from uploads.errors import PermanentError
-from uploads.extraction.guard import run_guarded
+from uploads.extraction.guard import ChildStopped, run_guarded
 
 _SLIDE = re.compile(r"^ppt/slides/slide\d+\.xml$")
 _TITLE = re.compile(rb"<dc:title>([^<]{1,300})</dc:title>")
@@ -39,7 +39,7 @@ def inspect_file(kind: str, handle: IO[bytes], path: str | None) -> tuple[int | 
     if kind == "pdf" and path:
         try:
             return run_guarded(_pdf_facts, path, timeout=15, memory_mb=512)
-        except PermanentError:
+        except (PermanentError, ChildStopped):
             return None, ""  # unreadable: the worker fails it with the precise message
     if kind in ("docx", "pptx"):
         handle.seek(0)

@@ -34,7 +34,7 @@ from typing import Any
 from uploads.errors import PermanentError
 
 HELPER_JOBS = 200
-STARTED = "started"  # a kept child's first answer to a job: it was still alive and took it
+JOB, STARTED = "job", "started"  # a job is announced, and sent once the child answers
 HELPER_PRIVATE_MB = 32  # a child holding more memory of its own retires (a big document leaves 15 to 20 MB)
 MB = 1024 * 1024
 
@@ -55,6 +55,10 @@ def _private_bytes() -> int:
             if line.startswith(("Private_Clean:", "Private_Dirty:")):
                 total += int(line.split()[1]) * 1024
     return total
+
+
+class ChildStopped(RuntimeError):
+    """Transient: the actor's retry runs the job again."""
 
 
 @dataclass
@@ -137,22 +141,21 @@ def _serve(connection: Connection, parent: int) -> None:
     # The objects inherited from the worker are not the child's garbage: a collection walking them
     # would touch (and so copy) their memory pages for nothing.
     gc.freeze()
-    # Not the worker's handlers: a SIGTERM ends the child at once; Ctrl-C reaches the worker, which
-    # ends its children.
+    # Not the worker's handlers: a SIGTERM ends the child at once (its job is retried, see
+    # _crash_error); Ctrl-C reaches the worker, which ends its children (helpers_stop). The children
+    # of a killed worker follow it (_exit_with).
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with, args=(parent,), name="guard-parent", daemon=True).start()
-    base_memory = virtual_memory_bytes()
     for jobs in range(1, HELPER_JOBS + 1):
         try:
-            job = connection.recv()
+            if connection.recv() != JOB:
+                return  # None: no more jobs
+            connection.send(STARTED)
+            func, args, memory_mb, cpu_seconds = connection.recv()
         except EOFError:
             return
-        if job is None:
-            return
-        connection.send(STARTED)
-        func, args, memory_mb, cpu_seconds = job
-        _limit(base_memory + memory_mb * MB, cpu_seconds)
+        _limit(virtual_memory_bytes() + memory_mb * MB, cpu_seconds)
         status, payload = _outcome(func, args, memory_mb)
         retiring = status == "error" or jobs == HELPER_JOBS
         try:
@@ -166,8 +169,9 @@ def _serve(connection: Connection, parent: int) -> None:
 
 
 def _limit(memory_bytes: int, cpu_seconds: int) -> None:
-    """This job's limits: memory on top of what the child mapped when it started (threads' stacks,
-    arenas), CPU seconds on top of what it has used. Soft limits, so the next job can set its own."""
+    """This job's limits: memory on top of what the child maps now (threads' stacks, arenas, what
+    earlier jobs left mapped), CPU seconds on top of what it has used. Soft limits, so the next job
+    can set its own."""
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, resource.getrlimit(resource.RLIMIT_AS)[1]))
     used = sum(os.times()[:2])
     resource.setrlimit(resource.RLIMIT_CPU, (int(used) + cpu_seconds, resource.getrlimit(resource.RLIMIT_CPU)[1]))
@@ -221,39 +225,44 @@ def _reap(process: BaseProcess, grace: float = 10) -> None:
 def _send(func: Callable[..., Any], args: tuple, timeout: float, memory_mb: int) -> _Child:
     job = bytes(ForkingPickler.dumps((func, args, memory_mb, int(timeout) + 1)))  # before a child is taken
     child = _take()
-    if child is not None:
-        if _started(child, job):
-            return child
-        _end(child, grace=0)  # it died or hung while it waited: not this job's doing, a new one
-    child = _fork()
-    child.connection.send_bytes(job)
+    if child is not None and not _started(child, wait=5):
+        _end(child, grace=0)  # it died or hangs while it waited: not this job's doing, a new one
+        child = None
+    if child is None:
+        child = _fork()
+        if not _started(child, wait=timeout):
+            _end(child, grace=1)
+            raise _crash_error(child.process.exitcode)
+    try:
+        child.connection.send_bytes(job)  # it is reading: a big job does not block on a full pipe
+    except OSError:
+        _end(child, grace=1)
+        raise _crash_error(child.process.exitcode) from None
     return child
 
 
-def _started(child: _Child, job: bytes) -> bool:
+def _started(child: _Child, wait: float) -> bool:
+    """Whether the child takes a job: it answers STARTED to JOB before the job itself is sent."""
     try:
-        child.connection.send_bytes(job)
-        return child.connection.poll(5) and child.connection.recv() == STARTED
+        child.connection.send(JOB)
+        return child.connection.poll(wait) and child.connection.recv() == STARTED
     except (OSError, EOFError):
         return False
 
 
 def run_guarded(func: Callable[..., Any], *args: Any, timeout: float, memory_mb: int) -> Any:
-    """`func(*args)` in a child with `memory_mb` more memory, `timeout` seconds; its result or
-    a PermanentError (extraction_crashed, extraction_timeout, extraction_too_big, its own)."""
+    """`func(*args)` in a child with `memory_mb` more memory, `timeout` seconds; its result, a
+    PermanentError (extraction_crashed, extraction_timeout, extraction_too_big, its own) or
+    ChildStopped."""
     child = _send(func, args, timeout, memory_mb)
-    deadline = time.monotonic() + timeout
-    answer: Any = STARTED
-    while answer == STARTED:
-        if not child.connection.poll(max(deadline - time.monotonic(), 0)):
-            _end(child, grace=0)
-            raise PermanentError("extraction_timeout", f"no result after {timeout} s")
-        try:
-            answer = child.connection.recv()
-        except EOFError:  # it died
-            _end(child, grace=1)  # a moment to report its signal
-            raise _crash_error(child.process.exitcode) from None
-    status, payload, retiring = answer
+    if not child.connection.poll(timeout):
+        _end(child, grace=0)
+        raise PermanentError("extraction_timeout", f"no result after {timeout} s")
+    try:
+        status, payload, retiring = child.connection.recv()
+    except EOFError:  # it died
+        _end(child, grace=1)  # a moment to report its signal
+        raise _crash_error(child.process.exitcode) from None
     # It goes back to the idle ones, or a thread waits for its exit (waiting here for its memory
     # to be unmapped would add milliseconds to every upload).
     _give_back(child, retiring)
@@ -267,7 +276,9 @@ def _end(child: _Child, grace: float) -> None:
     _reap(child.process, grace)
 
 
-def _crash_error(code: int | None) -> PermanentError:
+def _crash_error(code: int | None) -> Exception:
+    if code == -signal.SIGTERM:  # a restart's SIGTERM to the worker's process group: not the file's fault
+        return ChildStopped("the child was stopped (SIGTERM); the job is to be retried")
     if code == -signal.SIGXCPU:  # the CPU limit
         return PermanentError("extraction_timeout", "CPU limit reached")
     if code == -signal.SIGKILL:  # the kernel's OOM killer

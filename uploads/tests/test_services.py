@@ -212,7 +212,7 @@ def test_the_outline_is_made_in_a_child_only_when_the_process_is_otherwise_idle(
     assert [t.title for t in Topic.objects.filter(upload=upload)] == ["Grundbegriffe", "Kenngrößen", "Modelle"]
 
 
-def test_a_kept_child_killed_while_it_waits_costs_no_document_anything(caplog, kept_children):
+def test_a_kept_child_killed_while_it_waits_costs_no_document_anything(caplog, monkeypatch, kept_children):
     """The children a worker keeps between documents may die while they wait (the OOM killer, an
     operator): the next document is extracted and outlined in a new one, and nothing fails."""
     import os
@@ -221,14 +221,17 @@ def test_a_kept_child_killed_while_it_waits_costs_no_document_anything(caplog, k
     from learning.services import generation
 
     titles = ["Grundbegriffe", "Kenngrößen", "Modelle"]
+    kept_children.helpers_keep(1)  # so the next document surely meets the killed one
     kept_children.helpers_start()
     killed = set()
     for round_ in range(2):
         if round_ == 1:  # the children of the first document die before the second arrives
             killed = {child.process.pid for child in kept_children._idle}
             assert killed, "children kept after the first document"
-            for pid in killed:
-                os.kill(pid, signal.SIGKILL)
+            for child in kept_children._idle:
+                os.kill(child.process.pid, signal.SIGKILL)
+                # As if taken before its death was noticed: it must then be found not to answer.
+                monkeypatch.setattr(child.process, "is_alive", lambda: True)
         upload, _created = create(UserFactory(), f"skript{round_}.pdf", documents.make_pdf(documents.DE_PAGES))
         process_document(upload.pk)
         upload.refresh_from_db()
