@@ -205,7 +205,7 @@ def figure_extraction(files: list[Path], rounds: int) -> Figure:
                 for page in document:
                     page.get_text()
 
-    ours, ceiling = alternate(pipeline, raw, rounds + 2)
+    ours, ceiling = alternate(pipeline, raw, 3 * rounds)  # a round is under a second: more of them, less noise
     helpers_stop()
     value, top = pages / median(ours), pages / median(ceiling)
     return Figure(

@@ -36,6 +36,7 @@ from uploads.errors import PermanentError
 HELPER_JOBS = 200
 JOB, STARTED = "job", "started"  # a job is announced, and sent once the child answers
 HELPER_PRIVATE_MB = 32  # a child holding more memory of its own retires (a big document leaves 15 to 20 MB)
+IDLE_SECONDS = 0.05  # a child this long without a new job gives memory back
 MB = 1024 * 1024
 
 
@@ -163,9 +164,12 @@ def _serve(connection: Connection, parent: int) -> None:
         except MemoryError:
             connection.send(("error", ("extraction_too_big", "result too large"), True))
         del payload
-        _release_caches()  # after the answer, while nobody waits
-        if retiring or _private_bytes() > HELPER_PRIVATE_MB * MB:
-            return  # a grown child is found gone when it is next taken, and replaced
+        if retiring:
+            return
+        if not connection.poll(IDLE_SECONDS):  # between documents, not while the next one waits
+            _release_caches()
+            if _private_bytes() > HELPER_PRIVATE_MB * MB:
+                return  # a grown child is found gone when it is next taken, and replaced
 
 
 def _limit(memory_bytes: int, cpu_seconds: int) -> None:

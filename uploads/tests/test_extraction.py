@@ -189,6 +189,7 @@ def test_a_kept_child_that_grew_is_replaced(kept):
     """Memory a job leaves behind (fragments, caches, a leak) is not kept beside the worker."""
     pids = [run_guarded(_keep_memory, size, timeout=10, memory_mb=256) for size in (1, guard.HELPER_PRIVATE_MB + 8)]
     assert len(set(pids)) == (1 if kept else 2)
+    time.sleep(10 * guard.IDLE_SECONDS)  # the child looks at its memory once it waits for work
     assert run_guarded(_pid, timeout=10, memory_mb=256) not in pids
 
 
