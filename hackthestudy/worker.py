@@ -92,11 +92,13 @@ def worker_process_prepare() -> None:
     """Imports the heavy extraction libraries, extracts a tiny document of each kind
     (uploads.extraction.warm_up), then forks the children that extraction and topic outlines run
     in (uploads.extraction.guard): they inherit these modules and their warmed state instead of
-    paying the import (PyMuPDF, python-docx, YAKE) for every document, and stay for the next ones."""
+    paying the import (PyMuPDF, python-docx, YAKE) for every document, and stay for the next ones.
+    The offline generator's language models load here too (learning.generation.nlp)."""
     import importlib
 
     from django.conf import settings
 
+    from learning.generation import nlp
     from uploads.extraction import warm_up
     from uploads.extraction.guard import helpers_keep, helpers_start
 
@@ -106,6 +108,9 @@ def worker_process_prepare() -> None:
         warm_up(settings.TEMP_DIR)
     except Exception:
         logger.warning("The extraction warm-up failed", exc_info=True)
+    # The tagger, word frequencies and noun list (about 1.5 s and 250 MB) once per process, before
+    # the children fork, not by the first document of each process.
+    nlp.preload()
     helpers_keep(HELPERS)
     helpers_start()
 

@@ -17,6 +17,7 @@ from learning.checks import (
     mcq_problem,
     substantial_units,
 )
+from learning.defects import measure
 from learning.generation import FlashcardDraft, QuestionDraft, SourceSection, get_provider
 from learning.quality import cloze_sentence, flashcards_build, questions_build
 from uploads.errors import PermanentError
@@ -46,6 +47,15 @@ class DocumentScore:
     seconds: float = 0
     ai_requests: int = 0
     ai_tokens: int = 0
+    prose_pages: int = 0
+    items_per_prose_page: float = 0
+    blank_generic: float = 0
+    blank_label: float = 0
+    blank_not_noun: float = 0
+    blank_visible: float = 0
+    dangling_start: float = 0
+    no_sentence_end: float = 0
+    bad_distractor: float = 0
 
 
 def _extract(path: Path):
@@ -74,13 +84,22 @@ def _items(cards: list[FlashcardDraft], questions: list[QuestionDraft]) -> list[
     return rows
 
 
-def score_document(path: Path) -> DocumentScore:
-    started = time.monotonic()
-    try:
-        document = _extract(path)
-    except Exception as exc:  # noqa: BLE001 - the eval reports every failure and goes on
-        code = exc.code if isinstance(exc, PermanentError) else type(exc).__name__
-        return DocumentScore(path.name, f"failed: {code}")
+@dataclass
+class Generated:
+    """One document's items as a student gets them: extraction, the provider, then the gates."""
+
+    path: Path
+    document: object
+    sections: list[SourceSection]
+    language: str
+    cards: list[FlashcardDraft]
+    questions: list[QuestionDraft]
+    dropped: int
+    provider: object
+
+
+def generate_document(path: Path) -> Generated:
+    document = _extract(path)
     sections = [
         SourceSection(order, s.text, s.page, s.heading_path, s.heading_level)
         for order, s in enumerate(document.sections)
@@ -89,6 +108,27 @@ def score_document(path: Path) -> DocumentScore:
     provider = get_provider(scope="eval")
     cards, card_report = flashcards_build(provider, sections, language, settings.MAX_FLASHCARDS_PER_DOCUMENT)
     questions, question_report = questions_build(provider, sections, language, settings.MAX_QUESTIONS_PER_DOCUMENT)
+    dropped = card_report.dropped_total + question_report.dropped_total
+    return Generated(path, document, sections, language, cards, questions, dropped, provider)
+
+
+def score_document(path: Path) -> DocumentScore:
+    return score_generated(path)[0]
+
+
+def score_generated(path: Path) -> tuple[DocumentScore, Generated | None]:
+    started = time.monotonic()
+    try:
+        generated = generate_document(path)
+    except Exception as exc:  # noqa: BLE001 - the eval reports every failure and goes on
+        code = exc.code if isinstance(exc, PermanentError) else type(exc).__name__
+        return DocumentScore(path.name, f"failed: {code}"), None
+    return _score(generated, started), generated
+
+
+def _score(generated: Generated, started: float) -> DocumentScore:
+    path, document, sections, language = generated.path, generated.document, generated.sections, generated.language
+    cards, questions, provider = generated.cards, generated.questions, generated.provider
     index = SourceIndex(sections)
     items = _items(cards, questions)
     paged = document.page_count is not None
@@ -100,6 +140,9 @@ def score_document(path: Path) -> DocumentScore:
     covered = {index.unit_of.get(order) for _asked, _answer, order, _snippet in items}
     share = lambda part, whole: round(part / whole, 3) if whole else 0.0  # noqa: E731
     return DocumentScore(
+        **measure(cards, questions, language).shares(),
+        prose_pages=len(units),
+        items_per_prose_page=round(len(items) / len(units), 2) if units else 0.0,
         document=path.name,
         status="ready",
         language=language,
@@ -107,7 +150,7 @@ def score_document(path: Path) -> DocumentScore:
         paged=paged,
         flashcards=len(cards),
         questions=len(questions),
-        dropped=card_report.dropped_total + question_report.dropped_total,
+        dropped=generated.dropped,
         items_per_page=round(len(items) / pages, 2),
         grounded=share(sum(is_grounded(index, o, s, a, language) for _q, a, o, s in items), len(items)),
         duplicates=share(
@@ -147,14 +190,51 @@ COLUMNS = [
     ("ai_requests", "AI requests"),
     ("ai_tokens", "AI tokens"),
 ]
+# Proxies of the rubric, measured independently of the gates (learning/defects.py).
+DEFECT_COLUMNS = [
+    ("document", "document"),
+    ("prose_pages", "prose pages"),
+    ("items_per_prose_page", "items/prose page"),
+    ("coverage", "coverage"),
+    ("blank_generic", "blank generic"),
+    ("blank_label", "blank label"),
+    ("blank_not_noun", "blank not noun"),
+    ("blank_visible", "blank visible"),
+    ("dangling_start", "dangling start"),
+    ("no_sentence_end", "no sentence end"),
+    ("bad_distractor", "bad distractor"),
+]
 
 
-def markdown_table(scores: list[DocumentScore]) -> str:
-    lines = ["| " + " | ".join(title for _key, title in COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+def _total(scores: list[DocumentScore]) -> DocumentScore | None:
+    """All ready documents together: each share weighted by its document's items."""
+    ready = [s for s in scores if s.status == "ready"]
+    if not ready:
+        return None
+    total = DocumentScore("all documents", "ready", language="")
+    weight = lambda s: s.flashcards + s.questions  # noqa: E731
+    items = sum(weight(s) for s in ready) or 1
+    for key, _title in DEFECT_COLUMNS[3:]:
+        setattr(total, key, round(sum(getattr(s, key) * weight(s) for s in ready) / items, 3))
+    total.prose_pages = sum(s.prose_pages for s in ready)
+    total.coverage = round(sum(s.coverage * s.prose_pages for s in ready) / (total.prose_pages or 1), 3)
+    total.items_per_prose_page = round(items / (total.prose_pages or 1), 2)
+    total.flashcards, total.questions = sum(s.flashcards for s in ready), sum(s.questions for s in ready)
+    return total
+
+
+def defects_table(scores: list[DocumentScore]) -> str:
+    total = _total(scores)
+    rows = [s for s in scores if s.status == "ready"] + ([total] if total else [])
+    return markdown_table(rows, DEFECT_COLUMNS)
+
+
+def markdown_table(scores: list[DocumentScore], columns: list[tuple[str, str]] = COLUMNS) -> str:
+    lines = ["| " + " | ".join(title for _key, title in columns) + " |", "|" + "---|" * len(columns)]
     for score in scores:
         row = asdict(score)
         cells = []
-        for key, _title in COLUMNS:
+        for key, _title in columns:
             value = row[key]
             if key == "pages" and not score.paged and score.status == "ready":
                 value = f"~{value}"

@@ -26,6 +26,7 @@ from learning.checks import (
 )
 from learning.generation import AllChunksFailed, FlashcardDraft, Provider, QuestionDraft, SourceSection
 from learning.generation.text import sentences
+from learning.rubric import DocumentTerms, card_problem, question_problem
 
 MAX_ANSWER_CHARS = 300
 MAX_ANSWER_PARTS = 3
@@ -63,6 +64,7 @@ class _Gate:
         self.index = SourceIndex(sections)
         self.language = language
         self.report = GateReport()
+        self.terms = DocumentTerms.of(sections, language)
 
     def drop(self, reason: str) -> None:
         self.report.dropped[reason] += 1
@@ -166,6 +168,10 @@ class FlashcardGate(_Gate):
         if not card.front.strip() or not card.back.strip() or (card.kind == "cloze" and not _CLOZE.search(card.front)):
             self.drop("empty or malformed")
             return None
+        problem = card_problem(card.kind, card.front, card.back, self.language, self.terms)
+        if problem is not None:
+            self.drop(f"rubric: {problem}")
+            return None
         answer = card.back.removesuffix("…")
         grounded = self.ground(card.section_order, card.snippet, answer)
         if grounded is None:
@@ -201,6 +207,10 @@ class QuestionGate(_Gate):
             return None
         if any(len(option) > MAX_ANSWER_CHARS for option in options):
             self.drop("option too long")
+            return None
+        problem = question_problem(question.stem, options, question.correct_index, self.language, self.terms)
+        if problem is not None:
+            self.drop(f"rubric: {problem}")
             return None
         grounded = self.ground(question.section_order, question.snippet, options[question.correct_index])
         if grounded is None or not self.language_ok(f"{question.stem} {' '.join(options)}"):

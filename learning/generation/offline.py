@@ -1,10 +1,14 @@
 """The offline generator: study material without any API, in the document's language.
 
-Flashcards come from definitions ("X is ...", "X ist ...", "Unter X versteht man ...",
-"term: definition" lines) and from cloze sentences that blank a key term (YAKE). Questions
-ask for the term of a definition or the blank of a sentence, with other key terms of the same
-document as distractors. Topics follow the headings, or key-term clusters when there are none.
-Every item cites the section it comes from with a sentence that occurs there verbatim.
+It works from the document's learnable statements (statements.py): complete, self-contained
+sentences, tagged with German and English part-of-speech models. Flashcards are definitions
+("Was ist ein Kellerautomat?") and clozes that blank the sentence's domain term, a noun phrase
+(never a label, a generic word or one still visible elsewhere). Questions ask which term a
+definition describes, or which term fills a blank; their distractors are other domain terms of the
+same document, nearest first, of the answer's kind (number, and in German gender, agree), none
+sharing a lemma with the answer, each other or the sentence. Topics follow the headings, or
+key-term clusters when there are none. Every item cites the section it comes from with a sentence
+that occurs there verbatim.
 """
 
 from __future__ import annotations
@@ -12,168 +16,24 @@ from __future__ import annotations
 import hashlib
 import random
 import re
-from dataclasses import dataclass
 
 from learning.generation import FlashcardDraft, QuestionDraft, SourceSection, TopicDraft
-from learning.generation.text import (
-    contains_term,
-    is_informative,
-    key_terms,
-    normalize,
-    sentences,
-    squash,
-    stopwords,
-)
+from learning.generation.statements import Analysis, Definition, Statement, Term, analyse, term_of
+from learning.generation.text import is_informative, key_terms, normalize, remembered, sentences
+from learning.rubric import answer_visible
 
-MAX_ANSWER_CHARS = 300
-MIN_CLOZE_CHARS, MAX_CLOZE_CHARS = 50, 260
-MAX_TERM_WORDS = 5
-BAD_TERM_STARTS = {
-    "en": {
-        "it",
-        "this",
-        "that",
-        "there",
-        "which",
-        "he",
-        "she",
-        "we",
-        "they",
-        "what",
-        "here",
-        "these",
-        "those",
-        "one",
-        "each",
-        "all",
-        "such",
-        "its",
-        "our",
-        "your",
-        "if",
-        "so",
-        "then",
-        "a",
-        "an",
-        "the",
-        "example",
-        "and",
-        "or",
-        "but",
-        "in",
-        "on",
-        "for",
-        "to",
-        "of",
-        "as",
-        "at",
-        "by",
-        "with",
-        "note",
-        "figure",
-        "where",
-        "when",
-        "since",
-        "because",
-        "thus",
-        "hence",
-        "therefore",
-        "prove",
-        "let",
-        "assume",
-        "suppose",
-        "now",
-        "again",
-        "also",
-        "still",
-        "however",
-        "first",
-        "finally",
-    },
-    "de": {
-        "es",
-        "dies",
-        "das",
-        "er",
-        "sie",
-        "wir",
-        "was",
-        "hier",
-        "diese",
-        "dieser",
-        "dieses",
-        "man",
-        "ein",
-        "eine",
-        "der",
-        "die",
-        "wie",
-        "wenn",
-        "so",
-        "dann",
-        "da",
-        "beispiel",
-        "folgendes",
-        "jeder",
-        "und",
-        "oder",
-        "aber",
-        "in",
-        "im",
-        "mit",
-        "für",
-        "zu",
-        "bei",
-        "auf",
-        "nach",
-        "abbildung",
-        "leider",
-        "ebenso",
-        "also",
-        "zugegebenermaßen",
-        "damit",
-        "dabei",
-        "hierbei",
-        "somit",
-        "daher",
-        "deshalb",
-        "außerdem",
-        "allerdings",
-        "jedoch",
-        "zunächst",
-        "nun",
-        "jetzt",
-        "beweis",
-        "sei",
-        "seien",
-        "dort",
-        "oft",
-        "meist",
-        "natürlich",
-        "eigentlich",
-        "insbesondere",
-        "ferner",
-    },
-}
-
-EN_DEFINITION = re.compile(
-    r"^(?:(?:An?|The)\s+)?(?P<term>[A-Za-z][\w\-/ ()]{1,60}?)\s+"
-    r"(?P<verb>is defined as|is called|refers to|means|denotes|describes|is|are)\s+(?P<definition>.{15,400})$"
-)
-DE_DEFINITION = re.compile(
-    r"^(?:(?:Der|Die|Das|Ein|Eine|Einen)\s+)?(?P<term>[A-ZÄÖÜ][\w\-/ ()]{1,60}?)\s+"
-    r"(?P<verb>bezeichnet|beschreibt|heißt|ist|sind)\s+(?P<definition>.{15,400})$"
-)
-DE_UNDER = re.compile(
-    r"^Unter (?:(?:dem|der|den|einem|einer)\s+)?(?P<term>.{2,60}?) versteht man (?P<definition>.{15,400})$"
-)
-DE_AS = re.compile(r"^Als (?P<term>.{2,60}?) (?:bezeichnet|versteht) man (?P<definition>.{15,400})$")
-GLOSSARY = re.compile(r"^(?P<term>[^:.!?]{2,60}):\s+(?P<definition>.{10,400})$")
+CARDS_PER_UNIT = 4
+QUESTIONS_PER_UNIT = 3
+USES_PER_ANSWER = 2
+DISTRACTOR_POOL = 8
+FEW_QUESTIONS = 5
+MIN_FAMILY_DISTRACTORS = 2  # of three: listed with the answer, defined like it, or the same head noun
 
 TEXTS = {
     "en": {
         "what_is": "What is {term}?",
         "what_are": "What are {term}?",
+        "meant_by": "What is meant by “{term}”?",
         "which_term": "Which term matches this description: “{definition}”",
         "fill_blank": "Fill in the blank: {sentence}",
         "explanation": "From the document: “{snippet}”",
@@ -181,27 +41,13 @@ TEXTS = {
     "de": {
         "what_is": "Was ist {term}?",
         "what_are": "Was sind {term}?",
+        "meant_by": "Was versteht man unter „{term}“?",
         "which_term": "Welcher Begriff passt zu dieser Beschreibung: „{definition}“",
         "fill_blank": "Ergänze die Lücke: {sentence}",
         "explanation": "Aus dem Dokument: „{snippet}“",
     },
 }
 BLANK = "_____"
-CLAUSE_WORDS = {"that", "which", "who", "where", "when", "dass", "der", "die", "das", "welche", "wo", "wenn"}
-# After "is"/"ist" only a noun phrase makes a definition ("A vector is a quantity ..."), not
-# "Vectors are likely ..." or "Programmieren ist so schwer nicht".
-EN_NOUN_PHRASE = re.compile(r"^(?:a|an|the|one of|any|used to|defined as|called|made of|composed of|said to)\b", re.I)
-DE_NOUN_PHRASE = re.compile(r"^(?:ein|eine|einer|eines|der|die|das|definiert als|gegeben durch)\b", re.I)
-WEAK_VERBS = {"is", "are", "ist", "sind"}
-
-
-@dataclass
-class Definition:
-    term: str
-    definition: str
-    plural: bool
-    section_order: int
-    snippet: str
 
 
 def _texts(language: str) -> dict[str, str]:
@@ -212,131 +58,114 @@ def _body(sections: list[SourceSection]) -> list[SourceSection]:
     return [s for s in sections if s.heading_level == 0]
 
 
-def _clean_term(term: str, language: str) -> str | None:
-    term = squash(term.strip(" -–•*\"'„“”"))
-    words = term.split()
-    lang = "de" if language == "de" else "en"
-    if not words or len(words) > MAX_TERM_WORDS or len(term) < 2:
-        return None
-    if words[0].casefold() in BAD_TERM_STARTS[lang] or all(w.casefold() in stopwords(language) for w in words):
-        return None
-    if not any(ch.isalpha() for ch in term) or re.search(r"[^\w\-/() ]", term):
-        return None
-    if any(word.casefold() in CLAUSE_WORDS for word in words[1:]):
-        return None
-    return term
-
-
-def _clean_definition(definition: str) -> str | None:
-    definition = squash(definition).strip()
-    if len(definition) > MAX_ANSWER_CHARS:
-        # Keep one card atomic: cut at the first clause that still says something.
-        cut = re.split(r"(?<=[;:,])\s", definition[:MAX_ANSWER_CHARS])
-        definition = cut[0] if len(cut[0]) >= 15 else ""
-    if len(definition) < 10 or len(definition.split()) < 3 or not _mostly_words(definition):
-        return None
-    definition = definition[0].upper() + definition[1:]
-    return definition if definition[-1] in ".!?)" else definition.rstrip(",;:") + "."
-
-
-def _mostly_words(text: str) -> bool:
-    letters = sum(ch.isalpha() or ch == " " for ch in text)
-    return letters >= 0.8 * len(text) and "http" not in text and "www." not in text
-
-
-def _match_definition(sentence: str, language: str) -> tuple[str, str, bool] | None:
-    patterns = [DE_UNDER, DE_AS, DE_DEFINITION] if language == "de" else [EN_DEFINITION]
-    for pattern in patterns:
-        match = pattern.match(sentence)
-        if match:
-            verb = match.groupdict().get("verb")
-            noun_phrase = DE_NOUN_PHRASE if language == "de" else EN_NOUN_PHRASE
-            if verb in WEAK_VERBS and not noun_phrase.match(match.group("definition")):
-                continue
-            return match.group("term"), match.group("definition"), verb in ("are", "sind")
-    return None
-
-
-def find_definitions(sections: list[SourceSection], language: str) -> list[Definition]:
-    found: list[Definition] = []
-    for section in _body(sections):
-        glossary = GLOSSARY.match(section.text.lstrip("• "))
-        if glossary:
-            candidates = [(glossary.group("term"), glossary.group("definition"), False, section.text)]
-        else:
-            candidates = []
-            for sentence in sentences(section.text):
-                if not is_informative(sentence):
-                    continue
-                matched = _match_definition(sentence, language)
-                if matched:
-                    candidates.append((*matched, sentence))
-        for raw_term, raw_definition, plural, snippet in candidates:
-            term, definition = _clean_term(raw_term, language), _clean_definition(raw_definition)
-            if term and definition and normalize(term) not in normalize(definition)[: len(term) + 2]:
-                found.append(Definition(term, definition, plural, section.order, snippet))
-    return found
-
-
-def _cloze_candidates(sections: list[SourceSection], terms: list[str]) -> list[tuple[str, str, int]]:
-    """(sentence, term, section order) for informative sentences that hold a key term."""
-    rank = {term: index for index, term in enumerate(terms)}
-    candidates = []
-    for section in _body(sections):
-        for sentence in sentences(section.text):
-            if not MIN_CLOZE_CHARS <= len(sentence) <= MAX_CLOZE_CHARS or not is_informative(sentence):
-                continue
-            present = [term for term in terms if contains_term(sentence, term)]
-            if present:
-                best = min(present, key=lambda t: (rank[t], -len(t)))
-                candidates.append((sentence, best, section.order))
-    candidates.sort(key=lambda c: rank[c[1]])
-    return candidates
-
-
-def _spread(candidates: list[tuple[str, str, int]], per_term: int) -> list[tuple[str, str, int]]:
-    used: dict[str, int] = {}
-    chosen = []
-    for candidate in candidates:
-        key = normalize(candidate[1])
-        if used.get(key, 0) < per_term:
-            used[key] = used.get(key, 0) + 1
-            chosen.append(candidate)
-    return sorted(chosen, key=lambda c: c[2])
+def _analysis(sections: list[SourceSection], language: str) -> Analysis:
+    key = ("statements", language, hashlib.sha256("\x00".join(s.text for s in sections).encode()).digest())
+    return remembered(key, lambda: analyse(sections, language))
 
 
 def _seeded(text: str) -> random.Random:
     return random.Random(int(hashlib.sha256(text.encode()).hexdigest()[:16], 16))  # noqa: S311 - not crypto
 
 
-def _distractors(answer: str, pool: list[str], stem: str, count: int = 3) -> list[str] | None:
-    """Other terms of the same kind: as many words as the answer where possible, never the answer."""
-    key = normalize(answer)
-    seen = {key}
-    usable = []
-    for term in pool:
-        term_key = normalize(term)
-        if term_key in seen or key in term_key or term_key in key or contains_term(stem, term):
+def _front(definition: Definition, language: str) -> str:
+    texts = _texts(language)
+    article = definition.article.lower()
+    if article in ("a", "an", "ein", "eine"):
+        return texts["what_is"].format(term=f"{article} {definition.term}")
+    if definition.plural and not article:
+        return texts["what_are"].format(term=definition.term)
+    return texts["meant_by"].format(term=definition.term)
+
+
+def _cloze(statement: Statement) -> str:
+    blank = statement.blank
+    start, end = statement.tokens[blank.first].start, statement.tokens[blank.last].end
+    text = statement.text
+    return text[:start] + "{{c1::" + text[start:end] + "}}" + text[end:]
+
+
+def _per_unit(items: list, per_unit: int, unit_of) -> list:
+    """At most `per_unit` items a page, best first, and no answer more than twice."""
+    counts: dict[int, int] = {}
+    answers: dict[str, int] = {}
+    kept = []
+    for item in items:
+        unit, answer = unit_of(item)
+        if counts.get(unit, 0) >= per_unit or answers.get(answer, 0) >= USES_PER_ANSWER:
             continue
-        seen.add(term_key)
-        usable.append(term)
-    same_kind = [t for t in usable if (len(t.split()) > 1) == (len(answer.split()) > 1)]
-    others = [t for t in usable if t not in same_kind]
-    ordered = same_kind + others
-    if len(ordered) < count:
-        return None
-    rng = _seeded(stem)
-    head = ordered[: count * 3]
-    rng.shuffle(head)
-    return head[:count]
+        counts[unit] = counts.get(unit, 0) + 1
+        answers[answer] = answers.get(answer, 0) + 1
+        kept.append(item)
+    return kept
 
 
-def _question(
-    stem: str, answer: str, pool: list[str], explanation: str, order: int, snippet: str
-) -> QuestionDraft | None:
-    distractors = _distractors(answer, pool, stem)
-    if distractors is None:
-        return None
+def _distractors(
+    analysis: Analysis,
+    answer: Term | None,
+    answer_text: str,
+    stem: str,
+    order: int,
+    language: str,
+    agree: bool,
+    min_family: int = MIN_FAMILY_DISTRACTORS,
+):
+    """Three terms of the answer's kind from the same document, nearest to the question's place first."""
+    stem_keys = {normalize(w)[:6] for w in re.findall(r"[^\W\d_]{4,}", stem)}
+    answer_keys = set(answer.key.split()) if answer else {normalize(w)[:6] for w in answer_text.split()}
+    words = answer.words if answer else len(answer_text.split())
+    fitting, seen = [], set(answer_keys)
+    answer_key = answer.key if answer else " ".join(normalize(w)[:6] for w in answer_text.split())
+    nearest = sorted(analysis.terms, key=lambda t: abs(t.section_order - order))
+    family = [t for t in nearest if analysis.family(answer_key, answer_text, t)]
+    for term in family + [t for t in nearest if t not in family]:
+        keys = set(term.key.split())
+        if keys & seen or keys & stem_keys or abs(term.words - words) > (0 if agree and language == "de" else 1):
+            continue
+        if (
+            answer is not None
+            and answer.plural is not None
+            and term.plural is not None
+            and term.plural != answer.plural
+        ):
+            continue
+        # "eine echte Teilmenge": another adjective with the same ending before a noun that agrees
+        if agree and language == "de" and words > 1 and term.text.split()[0][-2:] != answer_text.split()[0][-2:]:
+            continue
+        if agree and language == "de" and answer is not None:
+            if term.plural is None or answer.plural is None or term.plural != answer.plural:
+                continue
+            if not answer.plural and (term.gender is None or term.gender != answer.gender):
+                continue
+        if not 0.4 <= len(term.text) / max(1, len(answer_text)) <= 2.5:
+            continue
+        low, answer_low = term.text.casefold(), answer_text.casefold()
+        if low.endswith(answer_low) or answer_low.endswith(low):
+            continue  # Warteschlange for Schlange: the compound fits the blank as well
+        if term.text.casefold() in (f.casefold() for _family, f in fitting) or answer_visible(
+            stem, term.text, language
+        ):
+            continue
+        seen |= keys
+        fitting.append((term in family, _same_case(term.text, answer_text, language)))
+        if len(fitting) >= DISTRACTOR_POOL:
+            break
+    related = [text for is_family, text in fitting if is_family]
+    if len(fitting) < 3 or len(related) < min_family:
+        return None  # no three of the answer's kind: better no question than a giveaway
+    head = related[:4]
+    _seeded(stem).shuffle(head)
+    chosen = head[:3]
+    return chosen + [text for is_family, text in fitting if not is_family][: 3 - len(chosen)]
+
+
+def _same_case(text: str, answer: str, language: str) -> str:
+    """English options start like the answer: "Vectors" at a sentence's start, "axes" inside it."""
+    if language == "de" or not text[:1].isalpha() or text[1:2].isupper():
+        return text
+    return (text[0].upper() if answer[:1].isupper() else text[0].lower()) + text[1:]
+
+
+def _question(stem: str, answer: str, distractors: list[str], explanation: str, order: int, snippet: str):
     options = [answer, *distractors]
     _seeded(stem + "options").shuffle(options)
     return QuestionDraft(stem, options, options.index(answer), explanation, order, snippet)
@@ -346,37 +175,61 @@ class OfflineProvider:
     name = "offline"
 
     def generate_flashcards(self, sections: list[SourceSection], language: str, limit: int) -> list[FlashcardDraft]:
-        texts = _texts(language)
+        analysis = _analysis(sections, language)
         cards: list[FlashcardDraft] = []
-        for item in find_definitions(sections, language):
-            front = (texts["what_are"] if item.plural else texts["what_is"]).format(term=item.term)
-            cards.append(FlashcardDraft("basic", front, item.definition, item.section_order, item.snippet))
-        terms = key_terms((s.text for s in _body(sections)), language)
-        for sentence, term, order in _spread(_cloze_candidates(sections, terms), per_term=2):
-            front = re.sub(rf"(?<!\w){re.escape(term)}(?!\w)", "{{c1::" + term + "}}", sentence, count=1)
-            cards.append(FlashcardDraft("cloze", front, term, order, sentence))
+        for item in analysis.definitions:
+            cards.append(
+                FlashcardDraft("basic", _front(item, language), item.definition, item.section_order, item.snippet)
+            )
+        clozes = sorted(analysis.statements, key=lambda s: -s.score)
+        for statement in clozes:
+            cards.append(
+                FlashcardDraft(
+                    "cloze", _cloze(statement), statement.blank.text, statement.section_order, statement.text
+                )
+            )
+        units = {s.section_order: s.unit for s in analysis.statements}
+        units.update({d.section_order: d.unit for d in analysis.definitions})
+        cards = _per_unit(cards, CARDS_PER_UNIT, lambda c: (units.get(c.section_order, -1), normalize(c.back)[:40]))
         return _interleave(cards, limit)
 
     def generate_questions(self, sections: list[SourceSection], language: str, limit: int) -> list[QuestionDraft]:
+        analysis = _analysis(sections, language)
+        questions = self._questions(analysis, language, MIN_FAMILY_DISTRACTORS)
+        if len(questions) < FEW_QUESTIONS:
+            # A short document with few listed or defined terms: one distractor of the answer's
+            # family (and two of its kind from nearby) rather than no question at all.
+            asked = {q.stem for _unit, q in questions}
+            questions += [(u, q) for u, q in self._questions(analysis, language, 1) if q.stem not in asked]
+        answers = [(unit, normalize(q.options[q.correct_index])[:40]) for unit, q in questions]
+        paired = _per_unit(list(zip(answers, questions, strict=True)), QUESTIONS_PER_UNIT, lambda pair: pair[0])
+        return _interleave([question for _key, (_unit, question) in paired], limit)
+
+    def _questions(self, analysis: Analysis, language: str, min_family: int) -> list[tuple[int, QuestionDraft]]:
         texts = _texts(language)
-        terms = key_terms((s.text for s in _body(sections)), language)
-        definitions = find_definitions(sections, language)
-        term_pool = [d.term for d in definitions] + terms
-        questions: list[QuestionDraft] = []
-        for item in definitions:
+        questions: list[tuple[int, QuestionDraft]] = []
+        for item in analysis.definitions:
             stem = texts["which_term"].format(definition=item.definition)
-            explanation = texts["explanation"].format(snippet=item.snippet)
-            question = _question(stem, item.term, term_pool, explanation, item.section_order, item.snippet)
-            if question:
-                questions.append(question)
-        for sentence, term, order in _spread(_cloze_candidates(sections, terms), per_term=1):
-            blanked = re.sub(rf"(?<!\w){re.escape(term)}(?!\w)", BLANK, sentence, count=1)
-            stem = texts["fill_blank"].format(sentence=blanked)
-            explanation = texts["explanation"].format(snippet=sentence)
-            question = _question(stem, term, terms, explanation, order, sentence)
-            if question:
-                questions.append(question)
-        return _interleave(questions, limit)
+            answer = next((t for t in analysis.terms if normalize(t.text) == normalize(item.term)), None)
+            distractors = _distractors(
+                analysis, answer, item.term, stem, item.section_order, language, False, min_family
+            )
+            if distractors:
+                explanation = texts["explanation"].format(snippet=item.snippet)
+                question = _question(stem, item.term, distractors, explanation, item.section_order, item.snippet)
+                questions.append((item.unit, question))
+        for statement in sorted(analysis.statements, key=lambda s: -s.score):
+            blank = statement.blank
+            answer = term_of(blank, statement.tokens, language, statement.section_order)
+            start, end = statement.tokens[blank.first].start, statement.tokens[blank.last].end
+            stem = texts["fill_blank"].format(sentence=statement.text[:start] + BLANK + statement.text[end:])
+            order = statement.section_order
+            distractors = _distractors(analysis, answer, blank.text, stem, order, language, True, min_family)
+            if distractors:
+                explanation = texts["explanation"].format(snippet=statement.snippet)
+                question = _question(stem, blank.text, distractors, explanation, order, statement.snippet)
+                questions.append((statement.unit, question))
+        return questions
 
     def extract_topics(self, sections: list[SourceSection], language: str) -> list[TopicDraft]:
         if not sections:

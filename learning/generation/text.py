@@ -63,6 +63,16 @@ def key_terms_remembered() -> Iterator[None]:
         _memory.terms = outer
 
 
+def remembered(key: object, compute):
+    """compute() once per key within a key_terms_remembered block (every call outside one)."""
+    memory = getattr(_memory, "terms", None)
+    if memory is None:
+        return compute()
+    if key not in memory:
+        memory[key] = compute()
+    return memory[key]
+
+
 def key_terms(texts: Iterable[str], language: str, top: int = 40) -> list[str]:
     """Key terms by YAKE (bundled German and English stopwords, nothing downloaded).
 

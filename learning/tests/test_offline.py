@@ -23,8 +23,8 @@ def test_english_definitions_become_basic_cards_and_questions():
     sections = sections_of(documents.EN_PAGES)
     cards = provider.generate_flashcards(sections, "en", 50)
     basic = {card.front: card.back for card in cards if card.kind == "basic"}
-    assert basic["What is vector?"].startswith("A quantity that has both a magnitude and a direction")
-    assert "What is dot product?" in basic
+    assert basic["What is a vector?"].startswith("A quantity that has both a magnitude and a direction")
+    assert "What is meant by “dot product”?" in basic
     assert all(len(card.back) <= 300 for card in cards)
     questions = provider.generate_questions(sections, "en", 50)
     assert questions
@@ -38,7 +38,7 @@ def test_german_documents_get_german_items():
     provider = OfflineProvider()
     sections = sections_of(documents.DE_PAGES)
     cards = provider.generate_flashcards(sections, "de", 50)
-    assert {"Was ist Warteschlange?", "Was ist Ankunftsrate?"} <= {c.front for c in cards}
+    assert {"Was ist eine Warteschlange?", "Was versteht man unter „Ankunftsrate“?"} <= {c.front for c in cards}
     assert all(c.front.startswith("Was ") for c in cards if c.kind == "basic")
     questions = provider.generate_questions(sections, "de", 50)
     assert questions and all(q.stem.startswith(("Welcher Begriff", "Ergänze die Lücke")) for q in questions)

@@ -9,7 +9,7 @@ from typing import Any
 import pymupdf
 
 from uploads.errors import PermanentError
-from uploads.extraction import ExtractedDocument, ExtractedSection, clean_text, join_path, one_line
+from uploads.extraction import ExtractedDocument, ExtractedSection, clean_text, join_lines, join_path, one_line
 
 HEADING_SIZE_FACTOR = 1.15
 MAX_HEADING_CHARS = 100
@@ -63,7 +63,7 @@ def _page_blocks(page: pymupdf.Page) -> list[str]:
 
 
 def _body_text(blocks: list[str]) -> str:
-    return "\n".join(" ".join(block.split("\n")) for block in blocks if block)
+    return "\n".join(join_lines(block.split("\n")) for block in blocks if block)
 
 
 def _is_image_only(page: pymupdf.Page, text: str) -> bool:
@@ -100,54 +100,108 @@ def _sections_from_outline(document: pymupdf.Document, toc: list[list[Any]]) -> 
 _DICT_FLAGS = pymupdf.TEXTFLAGS_DICT & ~pymupdf.TEXT_PRESERVE_IMAGES
 
 
-def _lines_with_sizes(page: pymupdf.Page) -> list[tuple[str, float]]:
-    lines = []
+SPACE_GAP = 0.15  # of the font size: a gap this wide between two spans is a space
+_SUPERSCRIPT = 1  # span flag
+
+
+def _line_text(spans: list[dict]) -> str:
+    """A line's spans joined as the reader sees them. Beamer and other TeX output often set the
+    space between words as a span of its own, or as a gap with no space character at all: both
+    become one space ("Wie Attribute wählen?", not "WieAttributewählen?"). Superscript digits
+    are footnote markers and are left out."""
+    parts: list[str] = []
+    previous: dict | None = None
+    for span in spans:
+        text = span["text"]
+        if span["flags"] & _SUPERSCRIPT and text.strip().isdigit():
+            continue
+        if previous is not None and text[:1] and not text[0].isspace() and parts and not parts[-1][-1:].isspace():
+            gap = span["bbox"][0] - previous["bbox"][2]
+            if gap > SPACE_GAP * min(span["size"], previous["size"]):
+                parts.append(" ")
+        parts.append(text)
+        previous = span
+    return clean_text("".join(parts))
+
+
+def _lines_with_sizes(page: pymupdf.Page) -> list[list[tuple[str, float]]]:
+    """Each text block's lines with their largest font size."""
+    blocks = []
     for block in page.get_text("dict", flags=_DICT_FLAGS)["blocks"]:
+        lines = []
         for line in block.get("lines", []):
-            spans = [span for span in line["spans"] if span["text"].strip()]
-            if spans:
-                text = clean_text("".join(span["text"] for span in spans))
-                lines.append((text, max(round(span["size"], 1) for span in spans)))
-    return lines
+            spans = line["spans"]
+            sizes = [span["size"] for span in spans if span["text"].strip()]
+            text = _line_text(spans) if sizes else ""
+            if text:
+                lines.append((text, round(max(sizes), 1)))
+        if lines:
+            blocks.append(lines)
+    return blocks
 
 
 def _sections_from_font_sizes(document: pymupdf.Document) -> tuple[list[ExtractedSection], int]:
-    pages: list[list[tuple[str, float]]] = []
+    pages: list[list[list[tuple[str, float]]]] = []
     image_only = 0
     for page in document:  # each page is loaded once
-        lines = _lines_with_sizes(page)
-        image_only += _is_image_only(page, " ".join(t for t, _s in lines))
-        pages.append(lines)
-    signatures = [[_signature(text) for text, _size in lines] for lines in pages]
+        blocks = _lines_with_sizes(page)
+        image_only += _is_image_only(page, " ".join(t for lines in blocks for t, _s in lines))
+        pages.append(blocks)
+    signatures = [[_signature(text) for lines in blocks for text, _size in lines] for blocks in pages]
     running = _running_lines(signatures)
     weights: Counter[float] = Counter()
-    for lines in pages:
-        for text, size in lines:
-            weights[size] += len(text)
+    for blocks in pages:
+        for lines in blocks:
+            for text, size in lines:
+                weights[size] += len(text)
     body_size = weights.most_common(1)[0][0] if weights else 10.0
     heading_sizes = sorted(
-        {s for lines in pages for t, s in lines if s >= body_size * HEADING_SIZE_FACTOR}, reverse=True
+        {s for blocks in pages for lines in blocks for t, s in lines if s >= body_size * HEADING_SIZE_FACTOR},
+        reverse=True,
     )
     level_of = {size: min(index + 1, 3) for index, size in enumerate(heading_sizes)}
     sections: list[ExtractedSection] = []
     path: list[str] = []
-    for number, (lines, signed) in enumerate(zip(pages, signatures, strict=True), start=1):
-        body: list[str] = []
-        for (text, size), sig in zip(lines, signed, strict=True):
-            if sig in running:
-                continue
-            level = level_of.get(size)
-            if level and len(text) <= MAX_HEADING_CHARS and any(ch.isalpha() for ch in text):
-                if body:
-                    sections.append(ExtractedSection(" ".join(body), number, join_path(path)))
-                    body = []
-                path = [*path[: level - 1], text]
-                sections.append(ExtractedSection(text, number, join_path(path), level))
-            else:
-                body.append(text)
-        if body:
-            sections.append(ExtractedSection(" ".join(body), number, join_path(path)))
+    for number, blocks in enumerate(pages, start=1):
+        paragraphs: list[str] = []
+        for lines in blocks:
+            body: list[str] = []
+            heading_open = False  # the block's previous line was a heading
+            for text, size in lines:
+                if _signature(text) in running:
+                    continue
+                level = level_of.get(size)
+                if level and len(text) <= MAX_HEADING_CHARS and _heading_like(text):
+                    previous = sections[-1] if sections and not body and not paragraphs else None
+                    if previous and previous.heading_level == level and previous.page == number and heading_open:
+                        # A title set over two lines is one heading ("… reguläre Spra-" + "chen").
+                        previous.text = join_lines([previous.text, text])
+                        path = [*path[: level - 1], previous.text]
+                        previous.heading_path = join_path(path)
+                        continue
+                    if body:
+                        paragraphs.append(join_lines(body))
+                        body = []
+                    if paragraphs:
+                        sections.append(ExtractedSection("\n".join(paragraphs), number, join_path(path)))
+                        paragraphs = []
+                    path = [*path[: level - 1], text]
+                    sections.append(ExtractedSection(text, number, join_path(path), level))
+                    heading_open = True
+                else:
+                    body.append(text)
+                    heading_open = False
+            if body:
+                paragraphs.append(join_lines(body))
+        if paragraphs:
+            sections.append(ExtractedSection("\n".join(paragraphs), number, join_path(path)))
     return sections, image_only
+
+
+def _heading_like(text: str) -> bool:
+    """Large type that is a title: mostly letters, never a formula line."""
+    letters = sum(ch.isalpha() for ch in text)
+    return letters >= 3 and letters >= 0.6 * len(text.replace(" ", ""))
 
 
 def extract_pdf(path: str, *, max_pages: int) -> ExtractedDocument:

@@ -55,6 +55,39 @@ def make_pdf(pages: list[str] | None = None, *, outline: bool = True, title: str
     return document.tobytes()
 
 
+BEAMER_PAGES = [
+    "Entscheidungsbäume\n"
+    "Wie Attribute wählen?\n"
+    "Ein Entscheidungsbaum klassifiziert Beispiele anhand ihrer Attribute.\n"
+    "Der Informationsgewinn misst die Abnahme der Entropie nach einer Aufteilung.",
+    "Entropie\n"
+    "Die Entropie beschreibt die Unreinheit einer Menge von Beispielen.\n"
+    "Ein reiner Knoten hat die Entropie null.\n"
+    "Der Gini-Index ist eine Alternative zur Entropie.",
+    "Überanpassung\n"
+    "Ein tiefer Entscheidungsbaum neigt zur Überanpassung an die Trainingsdaten.\n"
+    "Das Beschneiden entfernt Teilbäume, die den Fehler auf Validierungsdaten nicht senken.",
+]
+
+
+def make_beamer_pdf(pages: list[str] | None = None) -> bytes:
+    """Slides as Beamer (TeX) writes them: no outline, titles in large type, and every space
+    between two words a span of its own (set in another font), as MuPDF reports it."""
+    document = pymupdf.open()
+    for text in pages or BEAMER_PAGES:
+        page = document.new_page(width=364, height=273)
+        title, *lines = text.split("\n")
+        for row, (line, size) in enumerate([(title, 16), *((line, 9) for line in lines)]):
+            x, y = 20.0, 40.0 + row * 24
+            for index, word in enumerate(line.split(" ")):
+                if index:
+                    page.insert_text((x, y), " ", fontname="cour", fontsize=size)
+                    x += pymupdf.get_text_length(" ", fontname="cour", fontsize=size)
+                page.insert_text((x, y), word, fontname="helv", fontsize=size)
+                x += pymupdf.get_text_length(word, fontname="helv", fontsize=size)
+    return document.tobytes()
+
+
 def make_encrypted_pdf() -> bytes:
     document = pymupdf.open(stream=make_pdf(), filetype="pdf")
     return document.tobytes(encryption=pymupdf.PDF_ENCRYPT_AES_256, user_pw="secret", owner_pw="owner")

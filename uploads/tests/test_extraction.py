@@ -219,3 +219,35 @@ def test_xml_entity_expansion_is_not_performed(tmp_path):
         assert exc.code in ("docx_unreadable", "no_readable_text")
     else:
         assert "lollol" not in " ".join(s.text for s in document.sections)
+
+
+def test_a_beamer_pdf_without_outline_keeps_the_spaces_between_its_words(tmp_path):
+    """Spaces that are spans of their own (Beamer, TeX) were dropped: "WieAttributewählen?"."""
+    document = extract(write(tmp_path, "slides.pdf", documents.make_beamer_pdf()), "pdf", 500)
+    text = "\n".join(section.text for section in document.sections)
+    assert "Wie Attribute wählen?" in text
+    assert "Der Informationsgewinn misst die Abnahme der Entropie nach einer Aufteilung." in text
+    assert [(s.text, s.page) for s in document.sections if s.heading_level] == [
+        ("Entscheidungsbäume", 1),
+        ("Entropie", 2),
+        ("Überanpassung", 3),
+    ]
+    assert detect_language(text) == "de"
+
+
+def test_a_paragraphs_lines_are_joined_and_its_bullets_become_lines_of_their_own():
+    from uploads.extraction import join_lines
+
+    lines = [
+        "Eine Warte-",
+        "schlange ist ein System, in dem Kunden",
+        "auf Bedienung warten. • Ein Bediener arbeitet die Schlange ab. • Die Disziplin legt die",
+        "Reihenfolge fest.",
+        "- Ein Kunde verlässt das System nach der Bedienung.",
+    ]
+    assert join_lines(lines).split("\n") == [
+        "Eine Warteschlange ist ein System, in dem Kunden auf Bedienung warten.",
+        "Ein Bediener arbeitet die Schlange ab.",
+        "Die Disziplin legt die Reihenfolge fest.",
+        "- Ein Kunde verlässt das System nach der Bedienung.",
+    ]

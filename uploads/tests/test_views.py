@@ -45,7 +45,7 @@ def test_upload_then_watch_progress_then_study_material(student_client):
 
     page = student_client.get(f"/documents/{upload.pk}/").content.decode()
     assert "Operations on vectors" in page
-    assert "What is vector?" in page or "What is dot product?" in page
+    assert "What is a vector?" in page or "What is meant by “dot product”?" in page
     assert "p. 2" in page
     listing = student_client.get("/documents/").content.decode()
     assert "vectors" in listing and "Ready" in listing

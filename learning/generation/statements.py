@@ -1,0 +1,384 @@
+"""A document's learnable statements, for the offline generator.
+
+1. Sentences (syntok, verbatim) of body text, labels stripped ("Satz: …" → "…"), that pass the
+   rubric's cheap checks: complete, self-contained, no question, instruction, premise, meta
+   sentence, maths or debris.
+2. The most promising few per page are tagged (HanTa is too slow for every sentence) and must
+   have a finite verb.
+3. From each: a definition ("X ist ein …", "Unter X versteht man …", "X is a …", "X is called …"),
+   the noun phrase worth blanking (a domain term, never a label, generic or visible-elsewhere
+   word), and every domain noun phrase for the distractor inventory.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from learning import rubric
+from learning.checks import document_units
+from learning.generation import SourceSection, nlp
+from learning.generation.text import normalize
+
+TAGGED_PER_UNIT = 8
+MAX_TAGGED = 2500
+MAX_TERM_WORDS = 5
+MAX_DEFINITION_CHARS = 300
+
+_EN_DEFINITION = re.compile(
+    r"^(?P<article>(?:An?|The)\s+)?(?P<term>[A-Za-z][\w\-/ ()]{1,60}?)\s+"
+    r"(?P<verb>is defined as|is called|refers to|denotes|means|is|are)\s+(?P<definition>.{15,400})$"
+)
+_EN_CALLED = re.compile(
+    r"^(?P<definition>.{15,300}?)\s+(?:is|are) called (?:an?\s+|the\s+)?(?P<term>[\w\- ]{2,60})\.?$"
+)
+_DE_DEFINITION = re.compile(
+    r"^(?P<article>(?:Der|Die|Das|Ein|Eine)\s+)?(?P<term>[A-ZÄÖÜ][\w\-/ ()]{1,60}?)\s+"
+    r"(?P<verb>bezeichnet|beschreibt|heißt|ist|sind)\s+(?P<definition>.{15,400})$"
+)
+_DE_UNDER = re.compile(
+    r"^Unter (?:(?:dem|der|den|einem|einer)\s+)?(?P<term>.{2,60}?) versteht man (?P<definition>.{15,400})$"
+)
+_DE_AS = re.compile(r"^Als (?P<term>.{2,60}?) (?:bezeichnet|versteht) man (?P<definition>.{15,400})$")
+_DE_NAMED = re.compile(
+    r"^(?P<definition>.{15,300}?) (?:nennt man|heißen|heißt|werden .{0,20}genannt) (?P<term>[\w\- ]{2,60})\.?$"
+)
+# After "is"/"ist" only a noun phrase makes a definition ("A vector is a quantity ..."), not
+# "Vectors are likely ..." or "Programmieren ist so schwer nicht".
+_EN_NOUN_PHRASE = re.compile(r"^(?:a|an|the|one of|any|used to|defined as|called|made of|composed of)\b", re.I)
+_DE_NOUN_PHRASE = re.compile(r"^(?:ein|eine|einer|eines|der|die|das|definiert als|gegeben durch)\b", re.I)
+_WEAK_VERBS = {"is", "are", "ist", "sind"}
+_GLOSSARY = re.compile(r"^(?P<term>[^:.!?]{2,60}):\s+(?P<definition>.{10,400})$")
+# "Root node: no incoming edge, zero or more outgoing edges." inside running text.
+_COLON_DEFINITION = re.compile(r"^(?P<term>[A-ZÄÖÜ][\w\- ]{1,40}):\s+(?P<definition>[^:]{12,300})$")
+
+
+@dataclass
+class Statement:
+    text: str  # as shown: label and lead-in stripped, first letter capitalised
+    section_order: int
+    unit: int
+    snippet: str = ""  # verbatim in its section
+    tokens: tuple[nlp.Token, ...] = ()
+    blank: rubric.Phrase | None = None
+    score: float = 0.0
+
+
+@dataclass
+class Definition:
+    term: str
+    article: str
+    definition: str
+    plural: bool
+    section_order: int
+    unit: int
+    snippet: str
+
+
+@dataclass
+class Term:
+    """A domain noun phrase of the document: a possible answer or distractor."""
+
+    text: str
+    key: str  # lemma key of every word
+    head: nlp.Token
+    words: int
+    plural: bool | None
+    gender: str | None
+    section_order: int
+
+
+@dataclass
+class Analysis:
+    language: str
+    statements: list[Statement] = field(default_factory=list)
+    definitions: list[Definition] = field(default_factory=list)
+    terms: list[Term] = field(default_factory=list)
+    # Words the document lists together ("Entropy, Gini impurity, or the misclassification
+    # error"): the same kind of thing, so each is a fair distractor for the others.
+    listed_with: dict[str, set[str]] = field(default_factory=dict)
+    defined: set[str] = field(default_factory=set)  # keys of the terms the document defines
+
+    def family(self, answer_key: str, answer_text: str, term: Term) -> bool:
+        """A term of the answer's family: listed with it, defined like it, or the same head noun."""
+        if term.key.split()[-1] in self.listed_with.get(answer_key.split()[-1], ()):
+            return True
+        if answer_key in self.defined and term.key in self.defined:
+            return True
+        return _head(term.text, self.language) == _head(answer_text, self.language) != ""
+
+
+def _head(text: str, language: str) -> str:
+    last = text.split()[-1] if text.split() else ""
+    if not last:
+        return ""
+    if language == "de":
+        head = nlp.compound_head(last)
+        return head if head != last.casefold() or len(text.split()) > 1 else ""
+    return normalize(last)[:5] if len(text.split()) > 1 else ""
+
+
+_LIST = re.compile(
+    r"(?:[\w-]+(?: [\w-]+)?, ){1,8}(?:[\w-]+ )?[\w-]+,? (?:und|oder|sowie|and|or|as well as) "
+    r"(?:the |die |der |das )?[\w-]+"
+)
+
+
+def _listed_together(sections: list[SourceSection]) -> dict[str, set[str]]:
+    groups: dict[str, set[str]] = defaultdict(set)
+    for section in _body(sections):
+        for match in _LIST.finditer(section.text):
+            items = re.split(r",\s*|\s+(?:und|oder|sowie|and|or|as well as)\s+", match.group())
+            keys = {normalize(item.split()[-1])[:6] for item in items if item.strip()}
+            for key in keys:
+                groups[key] |= keys - {key}
+    return groups
+
+
+def _body(sections: list[SourceSection]) -> list[SourceSection]:
+    return [s for s in sections if s.heading_level == 0]
+
+
+def _candidates(sections: list[SourceSection], language: str) -> tuple[list[Statement], list[Statement]]:
+    """Statements that pass the cheap checks, and "Term: description" lines."""
+    unit_of = {order: unit.index for unit in document_units(sections) for order in unit.orders}
+    found, described = [], []
+    for section in _body(sections):
+        for start, end in nlp.sentence_spans(section.text):
+            raw = section.text[start:end].strip().lstrip("•●▪◦‣–*- ")
+            snippet = rubric.strip_label(raw)
+            text = snippet[:1].upper() + snippet[1:]
+            unit = unit_of.get(section.order, -1)
+            if rubric.statement_problem(text, language) is None:
+                text = text if text[-1:] in ".!?" else text + "."  # a slide's bullet: shown, and tagged, with its stop
+                found.append(Statement(text, section.order, unit, snippet))
+            elif _COLON_DEFINITION.match(raw):
+                described.append(Statement(raw, section.order, unit, raw))
+    return found, described
+
+
+def _cheap_score(text: str, terms: rubric.DocumentTerms) -> float:
+    words = re.findall(r"[^\W\d_]{4,}", text)
+    return sum(terms.domain_word(w) for w in words) / (1 + len(words) ** 0.5)
+
+
+def _tagged(statements: list[Statement], terms: rubric.DocumentTerms, language: str) -> list[Statement]:
+    """The most promising statements of each unit, tagged; the rest are left out (time)."""
+    by_unit: dict[int, list[Statement]] = defaultdict(list)
+    for statement in statements:
+        by_unit[statement.unit].append(statement)
+    per_unit = max(2, min(TAGGED_PER_UNIT, MAX_TAGGED // max(1, len(by_unit))))
+    kept = []
+    for unit_statements in by_unit.values():
+        unit_statements.sort(key=lambda s: -_cheap_score(s.text, terms))
+        for statement in unit_statements[:per_unit]:
+            statement.tokens = nlp.tag(statement.text, language)
+            if rubric.structure_problem(statement.tokens, language) is None:
+                kept.append(statement)
+    return sorted(kept, key=lambda s: (s.section_order, s.text))
+
+
+def _choose_blank(statement: Statement, terms: rubric.DocumentTerms, language: str) -> None:
+    best = None
+    for phrase in rubric.noun_phrases(statement.text, statement.tokens, language):
+        if len(phrase.text.split()) > MAX_TERM_WORDS:
+            continue
+        if rubric.blank_problem(statement.tokens, phrase, language, terms) is not None:
+            continue
+        words = phrase.text.split()
+        score = terms.specificity(words) + (1.0 if len(words) > 1 else 0.0)
+        if best is None or score > best[0]:
+            best = (score, phrase)
+    if best:
+        statement.score, statement.blank = best
+
+
+def term_of(phrase: rubric.Phrase, tokens: tuple[nlp.Token, ...], language: str, order: int) -> Term:
+    words = tokens[phrase.first : phrase.last + 1]
+    features = nlp.noun_features(phrase.head.text) if language == "de" else None
+    plural = features[1] if features else nlp.plural(phrase.head, language)
+    gender = features[0] if features else None
+    if features is not None and not features[2]:
+        plural = None  # an inflected form (des Polynoms): no distractor list would agree with it
+    key = " ".join(normalize(t.lemma or t.text)[:6] for t in words)
+    text = phrase.text
+    if language != "de" and text[:1].isupper() and text[1:2].islower() and (not phrase.first or phrase.first == 0):
+        text = text[0].lower() + text[1:]  # "Leaf node" opened its sentence; as an option it is "leaf node"
+    return Term(text, key, phrase.head, len(words), plural, gender, order)
+
+
+def _inventory(statements: list[Statement], terms: rubric.DocumentTerms, language: str) -> list[Term]:
+    found: dict[str, Term] = {}
+    for statement in statements:
+        for phrase in rubric.noun_phrases(statement.text, statement.tokens, language):
+            if (
+                len(phrase.text.split()) > 3
+                or not phrase.text[:1].isalpha()
+                or rubric.looks_like_name(phrase.head, language)
+            ):
+                continue
+            problem = rubric.blank_problem(statement.tokens, phrase, language, terms)
+            if problem in (None, "visible elsewhere"):
+                term = term_of(phrase, statement.tokens, language, statement.section_order)
+                found.setdefault(term.key, term)
+    return list(found.values())
+
+
+_DE_INNER_NOUN = re.compile(r"(?<=[a-zäöüß,;)] )[A-ZÄÖÜ][a-zäöüß]{3,}(?:-[A-ZÄÖÜ]?[a-zäöüß]+)*\b")
+
+
+def _german_nouns(sections: list[SourceSection], terms: rubric.DocumentTerms) -> list[Term]:
+    """German nouns need no tagger to be found: capitalised inside a sentence. The noun list
+    confirms each and gives its gender and number; only domain words are kept."""
+    found: dict[str, Term] = {}
+    for section in _body(sections):
+        for match in _DE_INNER_NOUN.finditer(section.text):
+            word = match.group()
+            key = normalize(word)[:6]
+            if key in found or word.casefold() in rubric.LABEL_WORDS["de"] or not terms.domain_word(word):
+                continue
+            if terms.stem_count(word) < 2:
+                continue  # a term the document uses once is not one of its concepts
+            features = nlp.noun_features(word)
+            if features is None or not features[2]:
+                continue  # not a noun, or a genitive/dative form that would not fit another sentence
+            if features[0] == "n" and not features[1] and word.endswith("en"):
+                continue  # a verb used as a noun (das Zusammenfassen)
+            head = nlp.Token(word, word, "NN", 0, len(word))
+            found[key] = Term(word, key, head, 1, features[1], features[0], section.order)
+    return list(found.values())
+
+
+def _defined_terms(definitions: list[Definition], language: str) -> list[Term]:
+    """The terms a document defines are its concepts, common words or not ("cross product")."""
+    found = []
+    for definition in definitions:
+        tokens = tuple(t for t in nlp.tag(definition.term, language) if t.text[0].isalnum())
+        if tokens:
+            phrase = rubric.Phrase(0, len(tokens) - 1, definition.term, tokens[-1])
+            found.append(term_of(phrase, tokens, language, definition.section_order))
+    return found
+
+
+def _clean_term(term: str, language: str) -> str | None:
+    term = " ".join(term.strip(" -–•*\"'„“”").split())
+    words = term.split()
+    if not words or len(words) > MAX_TERM_WORDS or len(term) < 2 or re.search(r"[^\w\-/() ]", term):
+        return None
+    tokens = [t for t in nlp.tag(term, language) if t.text[0].isalnum()]
+    if not tokens or (not nlp.is_noun(tokens[-1], language) and not tokens[-1].text.isupper()):
+        return None
+    lang = "de" if language == "de" else "en"
+    if words[0].casefold() in rubric.DANGLING[lang] or tokens[-1].text.casefold() in rubric.LABEL_WORDS[lang]:
+        return None
+    return term
+
+
+def _clean_definition(definition: str, language: str) -> str | None:
+    definition = " ".join(definition.split()).strip()
+    if len(definition) > MAX_DEFINITION_CHARS or len(definition.split()) < 3:
+        return None
+    if rubric.noise_problem(definition) or definition.rstrip(".!")[-1:] in ":,;":
+        return None
+    definition = definition[0].upper() + definition[1:]
+    return definition if definition[-1] in ".!)" else definition + "."
+
+
+def _match_definition(text: str, language: str) -> tuple[str, str, str, bool] | None:
+    """(article, term, definition, plural) of a defining sentence."""
+    patterns = [_DE_UNDER, _DE_AS, _DE_NAMED, _DE_DEFINITION] if language == "de" else [_EN_CALLED, _EN_DEFINITION]
+    for pattern in patterns:
+        match = pattern.match(text)
+        if not match:
+            continue
+        groups = match.groupdict()
+        verb = groups.get("verb")
+        noun_phrase = _DE_NOUN_PHRASE if language == "de" else _EN_NOUN_PHRASE
+        if verb in _WEAK_VERBS and not noun_phrase.match(match.group("definition")):
+            continue
+        article = (groups.get("article") or "").strip()
+        return article, match.group("term"), match.group("definition"), verb in ("are", "sind")
+    return None
+
+
+def _definition(statement: Statement, language: str) -> Definition | None:
+    matched = _match_definition(statement.text, language)
+    if matched is None:
+        return None
+    article, raw_term, raw_definition, plural = matched
+    term, definition = _clean_term(raw_term, language), _clean_definition(raw_definition, language)
+    if not term or not definition or rubric.answer_visible(definition, term, language):
+        return None
+    if rubric.statement_problem(definition, language) == "dangling start":
+        return None
+    return Definition(term, article, definition, plural, statement.section_order, statement.unit, statement.snippet)
+
+
+def colon_definition(statement: Statement, terms: rubric.DocumentTerms, language: str) -> Definition | None:
+    match = _COLON_DEFINITION.match(statement.text)
+    term = match and _clean_term(match.group("term"), language)
+    if not term or terms.counts[term.split()[-1].casefold()] < 2:
+        return None  # a term the document names once is a label ("Einordnung: …"), not a concept
+    tokens = [t for t in nlp.tag(term, language) if t.text[0].isalnum()]
+    if not all(nlp.is_noun(t, language) or nlp.is_adjective(t, language) for t in tokens):
+        return None
+    if not any(terms.domain_word(t.text) for t in tokens if nlp.is_noun(t, language)):
+        return None
+    definition = _clean_definition(match.group("definition"), language)
+    if not definition or rubric.answer_visible(definition, term, language):
+        return None
+    return Definition(term, "", definition, False, statement.section_order, statement.unit, statement.snippet)
+
+
+def glossary_definitions(sections: list[SourceSection], language: str) -> list[Definition]:
+    """ "term: definition" paragraphs, only where most of the document is such a list."""
+    body = _body(sections)
+    matches = [(s, _GLOSSARY.match(s.text.strip())) for s in body]
+    if not body or sum(1 for _s, m in matches if m) < 0.4 * len(body):
+        return []
+    unit_of = {order: unit.index for unit in document_units(sections) for order in unit.orders}
+    found = []
+    for section, match in matches:
+        if not match:
+            continue
+        term = _clean_term(match.group("term"), language)
+        definition = _clean_definition(match.group("definition"), language)
+        if term and definition and not rubric.answer_visible(definition, term, language):
+            plural = term.casefold().endswith("s") and not term.casefold().endswith("ss") and language != "de"
+            unit = unit_of.get(section.order, -1)
+            found.append(Definition(term, "", definition, plural, section.order, unit, section.text.strip()))
+    return found
+
+
+def analyse(sections: list[SourceSection], language: str) -> Analysis:
+    terms = rubric.DocumentTerms.of(sections, language)
+    analysis = Analysis(language)
+    glossary = glossary_definitions(sections, language)
+    candidates, described = _candidates(sections, language)
+    statements = _tagged(candidates, terms, language)
+    for statement in described:
+        definition = colon_definition(statement, terms, language)
+        if definition:
+            analysis.definitions.append(definition)
+    defined = {normalize(d.snippet) for d in glossary}
+    for statement in statements:
+        if normalize(statement.snippet) in defined:
+            continue
+        definition = _definition(statement, language)
+        if definition:
+            analysis.definitions.append(definition)
+            continue
+        _choose_blank(statement, terms, language)
+        if statement.blank is not None:
+            analysis.statements.append(statement)
+    analysis.definitions = glossary + sorted(analysis.definitions, key=lambda d: d.section_order)
+    inventory = _inventory(statements, terms, language)
+    known = {term.key for term in inventory}
+    analysis.terms = inventory + [t for t in _defined_terms(analysis.definitions, language) if t.key not in known]
+    analysis.listed_with = _listed_together(sections)
+    analysis.defined = {" ".join(normalize(w)[:6] for w in d.term.split()) for d in analysis.definitions}
+    if language == "de":
+        known = {term.key for term in analysis.terms}
+        analysis.terms += [t for t in _german_nouns(sections, terms) if t.key not in known]
+    return analysis

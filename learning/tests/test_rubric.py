@@ -1,0 +1,146 @@
+"""The rubric's rules (../shared/QUALITY.md), each with a German and an English sentence that it
+rejects and one that it keeps. These rules judge every provider's items in the quality gates."""
+
+from __future__ import annotations
+
+import pytest
+
+from learning.generation import SourceSection
+from learning.rubric import DocumentTerms, card_problem, question_problem, statement_problem, strip_label
+
+
+def terms_of(language: str, *texts: str) -> DocumentTerms:
+    return DocumentTerms.of([SourceSection(n, text) for n, text in enumerate(texts)], language)
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "reason"),
+    [
+        ("de", "Diese und das Eingabezeichen bestimmen den Folgezustand des Automaten.", "dangling start"),
+        ("en", "This means that sorting the values helps with finding a threshold.", "dangling start"),
+        ("de", "Sei X eine Zufallsvariable mit stetiger Verteilung.", "premise or instruction"),
+        ("en", "Let the tree grow until every leaf node is pure.", "premise or instruction"),
+        ("de", "Klicken Sie auf den grünen Knopf oben im Fenster.", "premise or instruction"),
+        ("en", "Explain the difference based on the above definitions.", "premise or instruction"),
+        ("de", "Was ist ein Kellerautomat und wie arbeitet er?", "question"),
+        ("en", "What is a criterion to measure the goodness of the split?", "question"),
+        ("de", "Natürlich lassen sich auch Spalten auswählen, hier die erste:", "fragment"),
+        ("en", "The information gain is then computed as follows:", "fragment"),
+        ("de", "In diesem Kapitel behandeln wir die Grundlagen der Warteschlangen.", "refers to context"),
+        ("en", "We will now look at the entropy of a binary split in detail.", "refers to context"),
+        ("en", "If the angle between #»aand #»bis 90∘, the vectors are orthogonal.", "maths or code"),
+        ("de", "Die Wartezeit W ist für ρ < 1 exponentialverteilt.", "maths or code"),
+        ("de", "WieAttributewählen ist die zentrale Frage beim Aufbau eines Baumes.", "glued words"),
+        ("en", "This section briefly summarizes the concept of entropy11 as coined by Shannon.", "dangling start"),
+    ],
+)
+def test_it_rejects_a_sentence_that_cannot_stand_alone(language, sentence, reason):
+    assert statement_problem(sentence, language) == reason
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("de", "Die kontextfreien Sprachen und die Sprachen der PDAs sind dieselbe Sprachklasse."),
+        ("de", "Es gibt kontextfreie Sprachen, für die keine eindeutige Grammatik existiert."),
+        ("de", "PDAs akzeptieren kontextfreie Sprachen."),
+        ("en", "If decision trees are not pruned, they have a high risk to overfit the training data."),
+        ("en", "Gini impurity is computationally more efficient to compute than entropy."),
+    ],
+)
+def test_it_keeps_a_complete_self_contained_statement(language, sentence):
+    assert statement_problem(sentence, language) is None
+
+
+def test_a_label_is_stripped_and_the_statement_kept():
+    assert strip_label("Satz: Eine von einem DPDA akzeptierte Sprache hat eine eindeutige Grammatik.") == (
+        "Eine von einem DPDA akzeptierte Sprache hat eine eindeutige Grammatik."
+    )
+    assert strip_label("Note that decision trees are prone to overfitting.") == (
+        "decision trees are prone to overfitting."
+    )
+
+
+GERMAN_TEXT = (
+    "Vektoren sind eine Reihe von Skalaren gleichen Typs. Ein Skalar ist ein einzelner Wert. "
+    "Skalare und Vektoren sind Objekte in R. Eine kontextfreie Grammatik erzeugt eine Sprache."
+)
+ENGLISH_TEXT = (
+    "It is difficult to describe general directions by words. A scalar has no direction. "
+    "Scalars and vectors are quantities. A vector has a magnitude and a direction."
+)
+
+
+@pytest.mark.parametrize(
+    ("language", "front", "reason"),
+    [
+        ("de", "Vektoren sind eine {{c1::Reihe}} von Skalaren gleichen Typs.", "generic"),
+        ("de", "Vektoren sind {{c1::Satz}} von Skalaren gleichen Typs.", "label"),
+        (
+            "de",
+            "Eine kontextfreie {{c1::Grammatik}} erzeugt eine Sprache, so heißt die Grammatik mehrdeutig.",
+            "visible elsewhere",
+        ),
+        ("en", "It is difficult to {{c1::describe}} general directions by words.", "dangling start"),
+        ("en", "Vectors are hard to {{c1::describe}} by words alone.", "not a noun"),
+        ("en", "A vector has a magnitude and a {{c1::direction}} in space.", "generic"),
+    ],
+)
+def test_it_rejects_a_poor_blank(language, front, reason):
+    terms = terms_of(language, GERMAN_TEXT if language == "de" else ENGLISH_TEXT)
+    assert card_problem("cloze", front, "x", language, terms) == reason
+
+
+@pytest.mark.parametrize(
+    ("language", "front"),
+    [
+        ("de", "Vektoren sind eine Reihe von {{c1::Skalaren}} gleichen Typs."),
+        ("de", "Die {{c1::kontextfreien Sprachen}} und die Sprachen der PDAs sind dieselbe Sprachklasse."),
+        ("en", "A vector has a {{c1::magnitude}} and a direction."),
+    ],
+)
+def test_it_keeps_a_blank_on_a_domain_term(language, front):
+    terms = terms_of(language, GERMAN_TEXT if language == "de" else ENGLISH_TEXT, front)
+    assert card_problem("cloze", front, "x", language, terms) is None
+
+
+@pytest.mark.parametrize(
+    ("language", "stem", "options", "reason"),
+    [
+        (
+            "en",
+            "Fill in the blank: A list element can be any _____ object.",
+            ["Python", "Joseph", "friends", "Lists"],
+            "person name",
+        ),
+        (
+            "de",
+            "Ergänze die Lücke: Ein PDA legt ein _____ auf den Keller.",
+            ["Symbol", "Satz", "Zeichen", "Wort"],
+            "label",
+        ),
+        (
+            "en",
+            "Fill in the blank: A leaf node is assigned a _____.",
+            ["class label", "nodes", "node", "split"],
+            "same lemma",
+        ),
+        (
+            "en",
+            "Which term matches this description: “A quantity with a direction.”",
+            ["vector", "scalar", "direction", "tensor"],
+            "option in stem",
+        ),
+    ],
+)
+def test_it_rejects_unfair_options(language, stem, options, reason):
+    assert question_problem(stem, options, 0, language, None) == reason
+
+
+def test_it_keeps_options_of_the_answers_kind():
+    stem = "Fill in the blank: If _____ are not pruned, they have a high risk to overfit the training data."
+    options = ["decision trees", "children nodes", "impurity metrics", "split criteria"]
+    assert question_problem(stem, options, 0, "en", None) is None
+    stem = "Ergänze die Lücke: Die Sonderstellung der _____ ist begründet durch ihre Gedächtnislosigkeit."
+    options = ["Exponentialverteilung", "Normalverteilung", "Erlangverteilung", "Gleichverteilung"]
+    assert question_problem(stem, options, 0, "de", None) is None
