@@ -45,6 +45,10 @@ GENERATOR_NOTES = {
         "Your monthly AI allowance is used up, so the offline generator made this material. "
         "The allowance renews on the first of the month."
     ),
+    "nothing_to_learn": gettext_lazy(
+        "We found no sentence in this document that makes a good flashcard or question: it holds "
+        "mostly formulas, lists, links or instructions rather than statements to learn."
+    ),
 }
 
 

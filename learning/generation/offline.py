@@ -196,11 +196,13 @@ class OfflineProvider:
     def generate_questions(self, sections: list[SourceSection], language: str, limit: int) -> list[QuestionDraft]:
         analysis = _analysis(sections, language)
         questions = self._questions(analysis, language, MIN_FAMILY_DISTRACTORS)
-        if len(questions) < FEW_QUESTIONS:
-            # A short document with few listed or defined terms: one distractor of the answer's
-            # family (and two of its kind from nearby) rather than no question at all.
+        for min_family in (1, 0):
+            if len(questions) >= FEW_QUESTIONS:
+                break
+            # A short document with few listed or defined terms: fewer distractors of the answer's
+            # family (the rest of its kind, from nearby) rather than no question at all.
             asked = {q.stem for _unit, q in questions}
-            questions += [(u, q) for u, q in self._questions(analysis, language, 1) if q.stem not in asked]
+            questions += [(u, q) for u, q in self._questions(analysis, language, min_family) if q.stem not in asked]
         answers = [(unit, normalize(q.options[q.correct_index])[:40]) for unit, q in questions]
         paired = _per_unit(list(zip(answers, questions, strict=True)), QUESTIONS_PER_UNIT, lambda pair: pair[0])
         return _interleave([question for _key, (_unit, question) in paired], limit)

@@ -274,6 +274,10 @@ def upload_finish(*, upload_id: int, run: int) -> bool:
         ).update(status=Status.READY, progress=100, ready_at=timezone.now(), stage_message="")
         if finished:
             topics_assign(upload_id=upload_id)
+            # Never silently empty: the page and the API say why (generator_message).
+            Upload.objects.filter(pk=upload_id, flashcard_count=0, question_count=0).update(
+                generator_note="nothing_to_learn"
+            )
     return bool(finished)
 
 
