@@ -35,12 +35,14 @@ WORDS = (
 
 
 def lecture(seed: int, pages: int = 3, sentences: int = 8) -> list[str]:
+    """Distinct German pages of real statements (the generator skips word salad), made from WORDS."""
     rng = random.Random(seed)  # noqa: S311 - reproducible text, not secrets
-    return [
-        f"Kapitel {seed}.{page}\n"
-        + " ".join(" ".join(rng.choice(WORDS) for _ in range(14)) + "." for _ in range(sentences))
-        for page in range(pages)
-    ]
+
+    def statement() -> str:
+        a, b, c = rng.sample(WORDS, 3)
+        return f"Die {a}skonstante bestimmt im Modell {seed} die {b}sgröße des Systems und die {c}sdauer."
+
+    return [f"Kapitel {seed}.{page}\n" + " ".join(statement() for _ in range(sentences)) for page in range(pages)]
 
 
 def report(capsys, lines: list[str]) -> None:
