@@ -16,10 +16,13 @@ from dataclasses import dataclass
 
 from learning.generation import nlp
 from learning.generation.text import normalize
+from learning.generation.text import stopwords as nlp_stopwords
 
 MIN_STATEMENT_CHARS, MAX_STATEMENT_CHARS = 24, 260
 MIN_STATEMENT_WORDS, MAX_STATEMENT_WORDS = 4, 45
 GENERIC_ZIPF = 4.5  # as common as "Reihe", "Text", "type", "time": no exam asks for it
+TOPIC_MIN_WORDS = 1500
+TOPIC_WORDS = 2  # the document's most frequent domain words are its subject, not a blank
 TECHNICAL_ZIPF = 3.0  # an adjective this rare makes its phrase a term ("kontextfreie Sprachen")
 HEADING_TERM_MAX_ZIPF = 5.3  # a common word can still be the subject of the document ("list")
 
@@ -136,6 +139,25 @@ _ANNOUNCES = re.compile(
     r"\b(?:Formeln?|Gleichungen?|Beziehung(?:en)?|Ausdr(?:uck|ücke)|Darstellung|formulas?|equations?|"
     r"expressions?|relations?|relationship)\s*[.!]?$"
 )
+# Remarks about the subject, not the subject: "Clarity is important", "der Mehraufwand lohnt sich".
+_EVALUATIVE = re.compile(
+    r"\b(?:nice|important|fundamental|essential|complicated|interesting|convenient|useful|helpful|handy|"
+    r"easy|easier|simplest|straightforward|great|cool|fun|wichtig\w*|schön\w*|hilfreich\w*|praktisch\w*|"
+    r"sinnvoll\w*|nützlich\w*|spannend\w*|lohnt|bequem\w*|leicht|schwierig\w*|kompliziert\w*|einfachste\w*)\b",
+    re.I,
+)
+_EN_FIGURE = re.compile(
+    r"\bthe (?:(?:two|three|following|above|same) )?(?:plots?|figures?|graphs?|diagrams?|pictures?|images?|"
+    r"arrows?|charts?|tables?|illustrations?|sketch|screenshot|curve)\b|"
+    r"\b(?:the|this|our|toy|following|previous|next) (?:examples?|exercises?)\b",
+    re.I,
+)
+_DE_FIGURE = re.compile(
+    r"\b(?:[Dd](?:ie|er|as|em|en)) (?:(?:beiden|folgenden|obigen) )?(?:Abbildung|Grafik|Graphik|Bild|Diagramm|"
+    r"Pfeile?|Tabelle|Skizze|Plot|Kurve)\b|\b(?:[Ii]m|[Dd]as|[Dd]ieses|kleines|[Uu]nser\w*|vorigen) Beispiel\b|"
+    r"\b(?:Übung|Aufgabe)\w*\b|\b(?:beide[nms]?|danach|"
+    r"alles andere)\b"
+)
 _TERMINAL = ".!"
 _CAMEL = re.compile(r"[a-zäöüß][A-ZÄÖÜ][a-zäöüß]")
 _DE_AUXILIARIES = set("ist sind war waren wird werden kann können hat haben muss müssen soll sollen zeigt gilt".split())
@@ -199,6 +221,12 @@ def statement_problem(sentence: str, language: str) -> str | None:
         return "refers to context"
     if _ANNOUNCES.search(text):
         return "fragment"
+    if re.match(r"^[^\W\d_]+,", text):
+        return "fragment"  # "Haben, als eine …": the rest of a sentence from the page before
+    if _EVALUATIVE.search(text):
+        return "opinion"
+    if (_EN_FIGURE if lang == "en" else _DE_FIGURE).search(text):
+        return "refers to a figure"
     if len(words) <= 7 and lowered & {"auch", "also", "too", "ebenfalls", "as well"}:
         return "refers to context"  # "Negativauswahl gibt es natürlich auch.": as well as what?
     last = words[-1].casefold().rstrip(".!")
@@ -263,6 +291,11 @@ def structure_problem(tokens: tuple[nlp.Token, ...], language: str) -> str | Non
         return "premise or instruction"
     if words[0].tag in ("PDS", "PPER", "PNP", "DT0") and words[0].text.casefold() not in ("es", "there"):
         return "dangling start"  # a pronoun with nothing on the card to refer to
+    if language == "de":
+        verbs = [i for i, t in enumerate(tokens) if t.tag.startswith(("VV", "VA", "VM"))]
+        first = verbs[0] if verbs else None
+        if first is not None and tokens[first].tag == "VV(INF)" and (first == 0 or tokens[first - 1].text != "zu"):
+            return "premise or instruction"  # "Fehlermeldung lesen und überlegen, …": a to-do, not a fact
     return None
 
 
@@ -279,6 +312,7 @@ class DocumentTerms:
     heading_words: set[str]
     language: str
     stems: Counter = None  # by the first six letters: inflected forms count together
+    topics: set[str] | None = None
 
     def stem_count(self, word: str) -> int:
         if self.stems is None:
@@ -310,6 +344,19 @@ class DocumentTerms:
         in_heading = key in self.heading_words or stem in self.heading_words
         return in_heading and frequency < HEADING_TERM_MAX_ZIPF and self.counts[key] >= 5
 
+    def topic_word(self, word: str) -> bool:
+        """One of the few words the whole document is about: among its most frequent domain nouns."""
+        if self.topics is None and sum(self.counts.values()) < TOPIC_MIN_WORDS:
+            self.topics = set()  # a page or two: no word stands out as the subject
+        if self.topics is None:
+            ranked = [
+                key
+                for key, _count in self.counts.most_common(200)
+                if len(key) > 3 and key[:1].isalpha() and nlp.zipf(key, self.language) < GENERIC_ZIPF + 0.5
+            ]
+            self.topics = {key[:6] for key in ranked[:TOPIC_WORDS]}
+        return word.casefold()[:6] in self.topics
+
     def specificity(self, words: list[str]) -> float:
         rare = sum(max(0.0, 6.0 - nlp.zipf(w, self.language)) for w in words)
         recurring = math.log(1 + sum(self.counts[w.casefold()] for w in words))
@@ -334,23 +381,31 @@ def _nominal(token: nlp.Token, language: str) -> bool:
 
 
 def noun_phrases(sentence: str, tokens: tuple[nlp.Token, ...], language: str) -> list[Phrase]:
+    """Adjectives, then nouns: "kontextfreie Sprachen", "decision tree pruning". An adjective after
+    a noun starts a new phrase ("vom Stack genommene Symbol" is two)."""
     phrases = []
     index = 0
     while index < len(tokens):
-        if _nominal(tokens[index], language):
-            end = index
-            while end + 1 < len(tokens) and _nominal(tokens[end + 1], language):
-                end += 1
-            last = end
-            while last >= index and not (nlp.is_noun(tokens[last], language) and tokens[last].text[0].isalnum()):
-                last -= 1
-            if last >= index:
-                text = sentence[tokens[index].start : tokens[last].end]
-                phrases.append(Phrase(index, last, text, tokens[last]))
-            index = end + 1
-        else:
+        if not _nominal(tokens[index], language):
             index += 1
+            continue
+        end = index
+        while end + 1 < len(tokens) and nlp.is_adjective(tokens[end], language) and _nominal(tokens[end + 1], language):
+            end += 1
+        while end + 1 < len(tokens) and _noun(tokens[end + 1], language) and _noun(tokens[end], language):
+            end += 1
+        first = index
+        if first > 0 and tokens[first - 1].tag == "ADJ(D)" and nlp.is_adjective(tokens[first], language):
+            first -= 1  # "deterministisch parsbare Sprachen": the adverb belongs to the term
+        if _noun(tokens[end], language):
+            text = sentence[tokens[first].start : tokens[end].end]
+            phrases.append(Phrase(first, end, text, tokens[end]))
+        index = end + 1
     return phrases
+
+
+def _noun(token: nlp.Token, language: str) -> bool:
+    return token.text[0].isalnum() and nlp.is_noun(token, language)
 
 
 def _lemma_key(token: nlp.Token) -> str:
@@ -379,8 +434,11 @@ def blank_problem(
     technical = [t for t in words if nlp.is_adjective(t, language) and nlp.zipf(t.text, language) < TECHNICAL_ZIPF]
     if terms is not None and not technical and not any(terms.domain_word(t.text) for t in nouns):
         return "generic"
-    # Visible elsewhere when every word of the blank shows in the rest: "die kontextfreien
-    # {Sprachen} und die Sprachen der PDAs" still asks for "kontextfreien".
+    if terms is not None and all(terms.topic_word(t.text) for t in nouns) and not technical:
+        return "topic"  # the document's own subject ("Vectors" in a vector handout): guessed, not learnt
+    # Visible elsewhere when every word of the blank shows in the rest, or its head does and the
+    # rest is a common adjective: "die kontextfreien {Sprachen} und die Sprachen der PDAs" still
+    # asks for "kontextfreien", "ein zufällig {ankommender Kunde} …, bis der Kunde" asks nothing.
     inside = {_lemma_key(t) for t in words if len(t.text) > 3}
     outside = {
         _lemma_key(t)
@@ -389,16 +447,32 @@ def blank_problem(
     }
     if inside and inside <= outside:
         return "visible elsewhere"
+    if _lemma_key(head) in outside and not technical:
+        return "visible elsewhere"
+    after = tokens[phrase.last + 1 : phrase.last + 4]
+    if len(after) >= 3 and after[0].text == "(" and after[2].text == ")" and after[1].text[:1].isupper():
+        return "visible elsewhere"  # "{{c1::Kontextfreie Grammatiken}} (CFGs)": the abbreviation gives it away
     if phrase.first == 0 and phrase.last == len([t for t in tokens if t.text[0].isalnum()]) - 1:
         return "whole sentence"
     return None
 
 
+def _stems(text: str, language: str, content_only: bool = False) -> set[str]:
+    tokens = [t for t in nlp.tag(text, language) if t.text[0].isalpha()]
+    if content_only:
+        tokens = [t for t in tokens if nlp.is_noun(t, language) or nlp.is_adjective(t, language)]
+    words = [w for token in tokens for w in token.text.split("-")]
+    keys = set()
+    for word in words:
+        if len(word) >= 3 and word.casefold() not in nlp_stopwords(language):
+            keys.add(normalize(word)[:5])
+    return keys
+
+
 def answer_visible(stem: str, answer: str, language: str) -> bool:
-    """The answer (or its lemma) still shows in the rest of the item."""
-    answer_keys = {_lemma_key(t) for t in nlp.tag(answer, language) if t.text[0].isalpha() and len(t.text) > 3}
-    rest = [t for t in nlp.tag(stem, language) if t.text[0].isalpha() and len(t.text) > 3]
-    return any(_lemma_key(t) in answer_keys and nlp.is_noun(t, language) for t in rest)
+    """The answer (any of its words, by stem) still shows in the rest of the item: "mapping from a
+    key to a value" gives away "key-value pair"."""
+    return bool(_stems(answer, language) & _stems(stem, language, content_only=True))
 
 
 # --- distractors -----------------------------------------------------------------------------

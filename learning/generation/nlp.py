@@ -25,6 +25,10 @@ from pathlib import Path
 
 _lock = threading.Lock()
 _taggers: dict[str, object] = {}
+# HanTa does not say its tagger (which keeps caches) is safe for concurrent calls, and a worker
+# process runs several generation threads: one call at a time per language. Tagging is pure
+# Python, so under the GIL the lock costs no parallelism.
+_tag_locks = {"de": threading.Lock(), "en": threading.Lock()}
 _WORD_TOKEN = re.compile(r"\w+(?:[-'’.]\w+)*|[^\w\s]", re.UNICODE)
 GENDERS = ("m", "f", "n")
 
@@ -97,7 +101,10 @@ def tag(sentence: str, language: str) -> tuple[Token, ...]:
     tokens = tokenize(sentence)
     if not tokens:
         return ()
-    tagged = _tagger(language).tag_sent([t for t, _s, _e in tokens], taglevel=1)
+    lang = "de" if language == "de" else "en"
+    tagger = _tagger(lang)
+    with _tag_locks[lang]:
+        tagged = tagger.tag_sent([t for t, _s, _e in tokens], taglevel=1)
     return tuple(
         Token(text, lemma, pos, start, end)
         for (text, start, end), (_word, lemma, pos) in zip(tokens, tagged, strict=True)

@@ -149,7 +149,7 @@ def test_unfair_questions_are_dropped_and_the_right_answer_moves_around():
     stems = [
         "What has both a magnitude and a direction?",
         "Which quantity points somewhere and has a size?",
-        "Name the object whose dot product with another gives a scalar.",
+        "Name the object whose dot product with another gives a number.",
         "Forces and velocities are examples of what?",
         "What do arrows in physics drawings usually stand for?",
         "Which kind of quantity needs a direction to be complete?",
