@@ -48,6 +48,8 @@ class DocumentScore:
     ai_requests: int = 0
     ai_tokens: int = 0
     prose_pages: int = 0
+    qualifying_pages: int = 0  # pages with a sentence that passes the rubric's statement checks
+    coverage_qualifying: float = 0
     items_per_prose_page: float = 0
     blank_generic: float = 0
     blank_label: float = 0
@@ -112,6 +114,14 @@ def generate_document(path: Path) -> Generated:
     return Generated(path, document, sections, language, cards, questions, dropped, provider)
 
 
+def qualifying_units(sections: list[SourceSection], language: str) -> set[int]:
+    """Pages (units) with at least one complete, self-contained statement: the issue's "every page
+    with real prose that has a qualifying sentence gets an item"."""
+    from learning.generation.statements import candidates
+
+    return {statement.unit for statement in candidates(sections, language)[0]}
+
+
 def score_document(path: Path) -> DocumentScore:
     return score_generated(path)[0]
 
@@ -137,6 +147,7 @@ def _score(generated: Generated, started: float) -> DocumentScore:
     languages = [item_language(f"{asked} {answer}") for asked, answer, _order, _snippet in items]
     decided = [lang for lang in languages if lang in ("de", "en")]  # "other": too few function words to tell
     units = substantial_units(index)
+    qualifying = qualifying_units(sections, language)
     covered = {index.unit_of.get(order) for _asked, _answer, order, _snippet in items}
     share = lambda part, whole: round(part / whole, 3) if whole else 0.0  # noqa: E731
     return DocumentScore(
@@ -159,6 +170,8 @@ def _score(generated: Generated, started: float) -> DocumentScore:
             len(items),
         ),
         coverage=share(sum(unit.index in covered for unit in units), len(units)),
+        qualifying_pages=len(qualifying),
+        coverage_qualifying=share(len(qualifying & covered), len(qualifying)),
         language_match=share(sum(lang == language for lang in decided), len(decided)),
         median_answer_chars=statistics.median(len(answer) for _q, answer, _o, _s in items) if items else 0,
         fair_questions=share(
@@ -196,6 +209,8 @@ DEFECT_COLUMNS = [
     ("prose_pages", "prose pages"),
     ("items_per_prose_page", "items/prose page"),
     ("coverage", "coverage"),
+    ("qualifying_pages", "pages with a statement"),
+    ("coverage_qualifying", "their coverage"),
     ("blank_generic", "blank generic"),
     ("blank_label", "blank label"),
     ("blank_not_noun", "blank not noun"),
@@ -214,10 +229,14 @@ def _total(scores: list[DocumentScore]) -> DocumentScore | None:
     total = DocumentScore("all documents", "ready", language="")
     weight = lambda s: s.flashcards + s.questions  # noqa: E731
     items = sum(weight(s) for s in ready) or 1
-    for key, _title in DEFECT_COLUMNS[3:]:
+    for key, _title in DEFECT_COLUMNS[6:]:
         setattr(total, key, round(sum(getattr(s, key) * weight(s) for s in ready) / items, 3))
     total.prose_pages = sum(s.prose_pages for s in ready)
     total.coverage = round(sum(s.coverage * s.prose_pages for s in ready) / (total.prose_pages or 1), 3)
+    total.qualifying_pages = sum(s.qualifying_pages for s in ready)
+    total.coverage_qualifying = round(
+        sum(s.coverage_qualifying * s.qualifying_pages for s in ready) / (total.qualifying_pages or 1), 3
+    )
     total.items_per_prose_page = round(items / (total.prose_pages or 1), 2)
     total.flashcards, total.questions = sum(s.flashcards for s in ready), sum(s.questions for s in ready)
     return total

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from learning.generation import nlp
 from learning.generation.text import normalize
@@ -21,8 +21,11 @@ from learning.generation.text import stopwords as nlp_stopwords
 MIN_STATEMENT_CHARS, MAX_STATEMENT_CHARS = 24, 260
 MIN_STATEMENT_WORDS, MAX_STATEMENT_WORDS = 4, 45
 GENERIC_ZIPF = 4.5  # as common as "Reihe", "Text", "type", "time": no exam asks for it
-TOPIC_MIN_WORDS = 1500
-TOPIC_WORDS = 2  # the document's most frequent domain words are its subject, not a blank
+# English nouns are more frequent than German compounds: "contents" (4.3) is filler, "magnitude" (3.5) a term.
+GENERIC_ZIPF_EN = 4.2
+TOPIC_HEADINGS = 2  # the document's title and first headings name its subject, not a blank
+TITLE_PAGE_CHARS = 300
+TERM_RECURRENCE = 3  # a phrase of common words the document uses this often is one of its terms
 TECHNICAL_ZIPF = 3.0  # an adjective this rare makes its phrase a term ("kontextfreie Sprachen")
 HEADING_TERM_MAX_ZIPF = 5.3  # a common word can still be the subject of the document ("list")
 
@@ -159,6 +162,7 @@ _DE_FIGURE = re.compile(
     r"alles andere)\b"
 )
 _TERMINAL = ".!"
+_SYMBOL = re.compile(r"\b(?:[A-Za-z][a-z]?\d+|[A-Z][a-z])\b")
 _CAMEL = re.compile(r"[a-zäöüß][A-ZÄÖÜ][a-zäöüß]")
 _DE_AUXILIARIES = set("ist sind war waren wird werden kann können hat haben muss müssen soll sollen zeigt gilt".split())
 
@@ -225,6 +229,9 @@ def statement_problem(sentence: str, language: str) -> str | None:
         return "fragment"  # "Haben, als eine …": the rest of a sentence from the page before
     if _EVALUATIVE.search(text):
         return "opinion"
+    long_words = [w for w in words if len(w) > 3]
+    if lang == "en" and len(long_words) >= 3 and sum(w[0].isupper() for w in long_words) >= 0.6 * len(long_words):
+        return "heading"  # "A List is a Kind of Collection": a slide title in Title Case
     if (_EN_FIGURE if lang == "en" else _DE_FIGURE).search(text):
         return "refers to a figure"
     if len(words) <= 7 and lowered & {"auch", "also", "too", "ebenfalls", "as well"}:
@@ -264,6 +271,11 @@ def noise_problem(text: str) -> str | None:
         return "maths or code"
     if any(_glued_variable(w) for w in re.findall(r"\b[^\W\d_]{3,}\b", text)):
         return "glued words"
+    if re.search(r"\b[A-H]{3,4}\b", text):
+        return "maths or code"  # "ABCD is a parallelogram": points of a figure
+    for symbol in _SYMBOL.findall(text):
+        if nlp.zipf(symbol, "en") == 0 and nlp.zipf(symbol, "de") == 0:
+            return "maths or code"  # "Ut", "W0", "Dv": a formula's symbol the card never defines
     return None
 
 
@@ -312,7 +324,8 @@ class DocumentTerms:
     heading_words: set[str]
     language: str
     stems: Counter = None  # by the first six letters: inflected forms count together
-    topics: set[str] | None = None
+    topics: set[str] = field(default_factory=set)
+    text: str = ""  # the whole document in lower case, for phrase counts
 
     def stem_count(self, word: str) -> int:
         if self.stems is None:
@@ -325,6 +338,12 @@ class DocumentTerms:
     def of(cls, sections: Iterable, language: str) -> DocumentTerms:
         counts: Counter = Counter()
         headings: set[str] = set()
+        sections = list(sections)
+        titles = [s.text for s in sections if s.heading_level][:TOPIC_HEADINGS]
+        first = sections[0] if len(sections) > 1 else None
+        if first and not first.heading_level and len(first.text) <= TITLE_PAGE_CHARS and ". " not in first.text + " ":
+            titles.append(first.text)  # a title page: a few lines, no sentences
+        topics = {w.casefold() for text in titles for w in _TOKEN.findall(text) if len(w) > 3}
         for section in sections:
             words = _TOKEN.findall(section.text)
             counts.update(word.casefold() for word in words)
@@ -332,30 +351,32 @@ class DocumentTerms:
                 headings.update(word.casefold() for word in words)
             elif section.heading_path:
                 headings.update(word.casefold() for word in _TOKEN.findall(section.heading_path))
-        return cls(counts, headings, language)
+        terms = cls(counts, headings, language, text="\n".join(s.text for s in sections).casefold())
+        terms.topics = {terms._topic_key(word) for word in topics if nlp.zipf(word, language) < GENERIC_ZIPF + 1}
+        return terms
 
     def domain_word(self, word: str) -> bool:
         """A word the document is about: rare in general language, or its heading's subject."""
         key = word.casefold()
         frequency = nlp.zipf(word, self.language)
-        if frequency < GENERIC_ZIPF:
+        if frequency < (GENERIC_ZIPF if self.language == "de" else GENERIC_ZIPF_EN):
             return True
         stem = key[:-1] if key.endswith("s") and len(key) > 4 else key
         in_heading = key in self.heading_words or stem in self.heading_words
         return in_heading and frequency < HEADING_TERM_MAX_ZIPF and self.counts[key] >= 5
 
+    def phrase_count(self, phrase: str) -> int:
+        """How often a phrase occurs in the document ("information gain": common words, one term)."""
+        return self.text.count(phrase.casefold())
+
     def topic_word(self, word: str) -> bool:
-        """One of the few words the whole document is about: among its most frequent domain nouns."""
-        if self.topics is None and sum(self.counts.values()) < TOPIC_MIN_WORDS:
-            self.topics = set()  # a page or two: no word stands out as the subject
-        if self.topics is None:
-            ranked = [
-                key
-                for key, _count in self.counts.most_common(200)
-                if len(key) > 3 and key[:1].isalpha() and nlp.zipf(key, self.language) < GENERIC_ZIPF + 0.5
-            ]
-            self.topics = {key[:6] for key in ranked[:TOPIC_WORDS]}
-        return word.casefold()[:6] in self.topics
+        """A word of the document's own subject: its title or first headings ("Decision Trees",
+        "Warteschlangentheorie"). A blank on it is guessed from the course name, not learnt."""
+        return self._topic_key(word.casefold()) in self.topics
+
+    def _topic_key(self, word: str) -> str:
+        """Singular and plural alike: "tree"/"trees", "Warteschlange"/"Warteschlangen"."""
+        return word[:6] if self.language == "de" else word.removesuffix("s")[:6]
 
     def specificity(self, words: list[str]) -> float:
         rare = sum(max(0.0, 6.0 - nlp.zipf(w, self.language)) for w in words)
@@ -397,6 +418,9 @@ def noun_phrases(sentence: str, tokens: tuple[nlp.Token, ...], language: str) ->
         first = index
         if first > 0 and tokens[first - 1].tag == "ADJ(D)" and nlp.is_adjective(tokens[first], language):
             first -= 1  # "deterministisch parsbare Sprachen": the adverb belongs to the term
+        elif first > 0 and _noun(tokens[first - 1], language) and nlp.is_adjective(tokens[first], language):
+            while first < end and nlp.is_adjective(tokens[first], language):
+                first += 1  # "vom Stack genommene Symbol": the participle's own object came first
         if _noun(tokens[end], language):
             text = sentence[tokens[first].start : tokens[end].end]
             phrases.append(Phrase(first, end, text, tokens[end]))
@@ -432,7 +456,8 @@ def blank_problem(
     words = tokens[phrase.first : phrase.last + 1]
     nouns = [t for t in words if nlp.is_noun(t, language)]
     technical = [t for t in words if nlp.is_adjective(t, language) and nlp.zipf(t.text, language) < TECHNICAL_ZIPF]
-    if terms is not None and not technical and not any(terms.domain_word(t.text) for t in nouns):
+    recurring = len(nouns) > 1 and terms is not None and terms.phrase_count(phrase.text) >= TERM_RECURRENCE
+    if terms is not None and not technical and not recurring and not any(terms.domain_word(t.text) for t in nouns):
         return "generic"
     if terms is not None and all(terms.topic_word(t.text) for t in nouns) and not technical:
         return "topic"  # the document's own subject ("Vectors" in a vector handout): guessed, not learnt

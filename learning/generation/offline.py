@@ -146,7 +146,7 @@ def _distractors(
         ):
             continue
         seen |= keys
-        fitting.append((term in family, _same_case(term.text, answer_text, language)))
+        fitting.append((term in family, _same_case(term.text, stem, language)))
         if len(fitting) >= DISTRACTOR_POOL:
             break
     related = [text for is_family, text in fitting if is_family]
@@ -158,11 +158,13 @@ def _distractors(
     return chosen + [text for is_family, text in fitting if not is_family][: 3 - len(chosen)]
 
 
-def _same_case(text: str, answer: str, language: str) -> str:
-    """English options start like the answer: "Vectors" at a sentence's start, "axes" inside it."""
-    if language == "de" or not text[:1].isalpha() or text[1:2].isupper():
+def _same_case(text: str, stem: str, language: str) -> str:
+    """English options start with a capital where the blank opens the sentence ("_____ are …"),
+    as written elsewhere ("axes", "Python") inside it."""
+    sentence = stem.split(": ", 1)[-1]
+    if language == "de" or not sentence.startswith(BLANK) or not text[:1].isalpha():
         return text
-    return (text[0].upper() if answer[:1].isupper() else text[0].lower()) + text[1:]
+    return text[0].upper() + text[1:]
 
 
 def _question(stem: str, answer: str, distractors: list[str], explanation: str, order: int, snippet: str):

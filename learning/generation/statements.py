@@ -140,7 +140,7 @@ def _body(sections: list[SourceSection]) -> list[SourceSection]:
     return [s for s in sections if s.heading_level == 0]
 
 
-def _candidates(sections: list[SourceSection], language: str) -> tuple[list[Statement], list[Statement]]:
+def candidates(sections: list[SourceSection], language: str) -> tuple[list[Statement], list[Statement]]:
     """Statements that pass the cheap checks, and "Term: description" lines."""
     unit_of = {order: unit.index for unit in document_units(sections) for order in unit.orders}
     found, described = [], []
@@ -277,6 +277,8 @@ def _clean_term(term: str, language: str) -> str | None:
 
 def _clean_definition(definition: str, language: str) -> str | None:
     definition = " ".join(definition.split()).strip()
+    if re.match(r"^(?:To|Zu) \w+", definition):
+        return None  # "To represent …" defines a verb: its options would be nouns and give it away
     if len(definition) > MAX_DEFINITION_CHARS or len(definition.split()) < 3:
         return None
     if rubric.noise_problem(definition) or definition.rstrip(".!")[-1:] in ":,;":
@@ -328,6 +330,8 @@ def colon_definition(statement: Statement, terms: rubric.DocumentTerms, language
     definition = _clean_definition(match.group("definition"), language)
     if not definition or rubric.answer_visible(definition, term, language):
         return None
+    if len(definition.split()) < 5 or definition.count(",") >= 3 or re.search(r"\b(?:etc|usw)\b", definition):
+        return None  # "Supervised learning algorithm: Classification and regression.": a list, not a definition
     return Definition(term, "", definition, False, statement.section_order, statement.unit, statement.snippet)
 
 
@@ -355,16 +359,16 @@ def analyse(sections: list[SourceSection], language: str) -> Analysis:
     terms = rubric.DocumentTerms.of(sections, language)
     analysis = Analysis(language)
     glossary = glossary_definitions(sections, language)
-    candidates, described = _candidates(sections, language)
-    statements = _tagged(candidates, terms, language)
+    found, described = candidates(sections, language)
+    statements = _tagged(found, terms, language)
     for statement in described:
         definition = colon_definition(statement, terms, language)
         if definition:
             analysis.definitions.append(definition)
-    defined = {normalize(d.snippet) for d in glossary}
+    glossary_sections = {d.section_order for d in glossary}
     for statement in statements:
-        if normalize(statement.snippet) in defined:
-            continue
+        if statement.section_order in glossary_sections:
+            continue  # a glossary line is asked as its definition, not as a cloze
         definition = _definition(statement, language)
         if definition:
             analysis.definitions.append(definition)
