@@ -7,6 +7,7 @@ or None. `make eval` does not use this module: its defect columns are measured i
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import unicodedata
@@ -325,7 +326,7 @@ class DocumentTerms:
     language: str
     stems: Counter = None  # by the first six letters: inflected forms count together
     topics: set[str] = field(default_factory=set)
-    text: str = ""  # the whole document in lower case, for phrase counts
+    pairs: Counter = field(default_factory=Counter)  # neighbouring words, for phrase counts
 
     def stem_count(self, word: str) -> int:
         if self.stems is None:
@@ -344,14 +345,17 @@ class DocumentTerms:
         if first and not first.heading_level and len(first.text) <= TITLE_PAGE_CHARS and ". " not in first.text + " ":
             titles.append(first.text)  # a title page: a few lines, no sentences
         topics = {w.casefold() for text in titles for w in _TOKEN.findall(text) if len(w) > 3}
+        pairs: Counter = Counter()
         for section in sections:
             words = _TOKEN.findall(section.text)
-            counts.update(word.casefold() for word in words)
+            lowered = [word.casefold() for word in words]
+            counts.update(lowered)
+            pairs.update(itertools.pairwise(lowered))
             if section.heading_level:
                 headings.update(word.casefold() for word in words)
             elif section.heading_path:
                 headings.update(word.casefold() for word in _TOKEN.findall(section.heading_path))
-        terms = cls(counts, headings, language, text="\n".join(s.text for s in sections).casefold())
+        terms = cls(counts, headings, language, pairs=pairs)
         terms.topics = {terms._topic_key(word) for word in topics if nlp.zipf(word, language) < GENERIC_ZIPF + 1}
         return terms
 
@@ -366,8 +370,12 @@ class DocumentTerms:
         return in_heading and frequency < HEADING_TERM_MAX_ZIPF and self.counts[key] >= 5
 
     def phrase_count(self, phrase: str) -> int:
-        """How often a phrase occurs in the document ("information gain": common words, one term)."""
-        return self.text.count(phrase.casefold())
+        """About how often a phrase occurs in the document ("information gain": common words, one
+        term): its rarest pair of neighbouring words."""
+        words = [w.casefold() for w in _TOKEN.findall(phrase)]
+        if len(words) < 2:
+            return self.counts[words[0]] if words else 0
+        return min(self.pairs[pair] for pair in itertools.pairwise(words))
 
     def topic_word(self, word: str) -> bool:
         """A word of the document's own subject: its title or first headings ("Decision Trees",

@@ -52,6 +52,11 @@ def _tagger(language: str):
                 from HanTa import HanoverTagger
 
                 tagger = HanoverTagger.HanoverTagger("morphmodel_ger.pgz" if lang == "de" else "morphmodel_en.pgz")
+                # HanTa caches only the words of its training corpus; every other form (most German
+                # compounds) is analysed morpheme by morpheme on each occurrence, about 1 ms each.
+                # Both analyses are pure functions of their arguments: remember them per process.
+                tagger.analyze_forward = functools.lru_cache(maxsize=50_000)(tagger.analyze_forward)
+                tagger._analyze = functools.lru_cache(maxsize=50_000)(tagger._analyze)
                 _taggers[lang] = tagger
     return tagger
 

@@ -26,6 +26,7 @@ CARDS_PER_UNIT = 4
 QUESTIONS_PER_UNIT = 3
 USES_PER_ANSWER = 2
 DISTRACTOR_POOL = 8
+NEARBY_TERMS = 60  # distractors of the answer's kind but not its family come from this close
 FEW_QUESTIONS = 5
 MIN_FAMILY_DISTRACTORS = 2  # of three: listed with the answer, defined like it, or the same head noun
 
@@ -115,9 +116,10 @@ def _distractors(
     words = answer.words if answer else len(answer_text.split())
     fitting, seen = [], set(answer_keys)
     answer_key = answer.key if answer else " ".join(normalize(w)[:6] for w in answer_text.split())
-    nearest = sorted(analysis.terms, key=lambda t: abs(t.section_order - order))
-    family = [t for t in nearest if analysis.family(answer_key, answer_text, t)]
-    for term in family + [t for t in nearest if t not in family]:
+    family = sorted(analysis.family(answer_key, answer_text), key=lambda t: abs(t.section_order - order))
+    related_ids = {id(t) for t in family}
+    nearest = [t for t in analysis.nearby(order, NEARBY_TERMS) if id(t) not in related_ids]
+    for term in family + nearest:
         keys = set(term.key.split())
         if keys & seen or keys & stem_keys or abs(term.words - words) > (0 if agree and language == "de" else 1):
             continue
@@ -146,7 +148,7 @@ def _distractors(
         ):
             continue
         seen |= keys
-        fitting.append((term in family, _same_case(term.text, stem, language)))
+        fitting.append((id(term) in related_ids, _same_case(term.text, stem, language)))
         if len(fitting) >= DISTRACTOR_POOL:
             break
     related = [text for is_family, text in fitting if is_family]

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -100,13 +101,40 @@ class Analysis:
     listed_with: dict[str, set[str]] = field(default_factory=dict)
     defined: set[str] = field(default_factory=set)  # keys of the terms the document defines
 
-    def family(self, answer_key: str, answer_text: str, term: Term) -> bool:
-        """A term of the answer's family: listed with it, defined like it, or the same head noun."""
-        if term.key.split()[-1] in self.listed_with.get(answer_key.split()[-1], ()):
-            return True
-        if answer_key in self.defined and term.key in self.defined:
-            return True
-        return _head(term.text, self.language) == _head(answer_text, self.language) != ""
+    _by_last_key: dict[str, list[Term]] | None = None
+    _by_head: dict[str, list[Term]] | None = None
+    _by_order: list[Term] | None = None
+
+    def _index(self) -> None:
+        self._by_last_key, self._by_head = defaultdict(list), defaultdict(list)
+        for term in self.terms:
+            self._by_last_key[term.key.split()[-1]].append(term)
+            head = _head(term.text, self.language)
+            if head:
+                self._by_head[head].append(term)
+        self._by_order = sorted(self.terms, key=lambda t: t.section_order)
+
+    def family(self, answer_key: str, answer_text: str) -> list[Term]:
+        """Terms of the answer's family: listed with it, defined like it, or with its head noun."""
+        if self._by_order is None:
+            self._index()
+        found: dict[int, Term] = {}
+        for key in self.listed_with.get(answer_key.split()[-1], ()):
+            found.update((id(t), t) for t in self._by_last_key.get(key, ()))
+        if answer_key in self.defined:
+            found.update((id(t), t) for t in self.terms if t.key in self.defined)
+        head = _head(answer_text, self.language)
+        if head:
+            found.update((id(t), t) for t in self._by_head.get(head, ()))
+        return list(found.values())
+
+    def nearby(self, order: int, count: int) -> list[Term]:
+        """The `count` terms whose place in the document is nearest to `order`, nearest first."""
+        if self._by_order is None:
+            self._index()
+        position = bisect.bisect_left([t.section_order for t in self._by_order], order)
+        window = self._by_order[max(0, position - count) : position + count]
+        return sorted(window, key=lambda t: abs(t.section_order - order))[:count]
 
 
 def _head(text: str, language: str) -> str:
