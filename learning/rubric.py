@@ -219,7 +219,7 @@ def statement_problem(sentence: str, language: str) -> str | None:
         return "premise or instruction"
     if lang == "de" and len(words) > 1 and words[1] in ("Sie", "wir") and _imperative(words[0]):
         return "premise or instruction"
-    lowered = {w.casefold() for w in words}
+    lowered = {w.casefold().strip(".") for w in words}
     if lowered & _PERSONAL[lang]:
         return "personal"
     if (_EN_CONTEXT if lang == "en" else _DE_CONTEXT).search(text):
@@ -304,12 +304,34 @@ def structure_problem(tokens: tuple[nlp.Token, ...], language: str) -> str | Non
         return "premise or instruction"
     if words[0].tag in ("PDS", "PPER", "PNP", "DT0") and words[0].text.casefold() not in ("es", "there"):
         return "dangling start"  # a pronoun with nothing on the card to refer to
+    if _unresolved_pronoun(tokens, language):
+        return "dangling start"  # "…, die es nutzen": it refers to something before the sentence
     if language == "de":
         verbs = [i for i, t in enumerate(tokens) if t.tag.startswith(("VV", "VA", "VM"))]
         first = verbs[0] if verbs else None
         if first is not None and tokens[first].tag == "VV(INF)" and (first == 0 or tokens[first - 1].text != "zu"):
             return "premise or instruction"  # "Fehlermeldung lesen und überlegen, …": a to-do, not a fact
     return None
+
+
+def _unresolved_pronoun(tokens: tuple[nlp.Token, ...], language: str) -> bool:
+    """A third-person pronoun inside the sentence with no noun before it that it could stand for:
+    English "it"/"its" after no noun, German "es" after no neuter noun (not "es gibt")."""
+    words = [t for t in tokens if t.text[0].isalnum()]
+    for index, token in enumerate(words[1:], start=1):
+        low = token.text.casefold()
+        before = words[:index]
+        if language == "de" and low == "es":
+            neighbours = {w.text.casefold() for w in words[max(0, index - 1) : index + 2]}
+            if "gibt" in neighbours or "geht" in neighbours:
+                continue  # es gibt, es geht um: no referent needed
+            genders = [nlp.noun_features(w.text) for w in before if nlp.is_noun(w, language)]
+            if not any(g and g[0] == "n" and not g[1] for g in genders):
+                return True
+        elif language != "de" and low in ("it", "its"):
+            if not any(nlp.is_noun(w, language) for w in before):
+                return True
+    return False
 
 
 # --- terms of a document ---------------------------------------------------------------------
@@ -387,9 +409,12 @@ class DocumentTerms:
         return word[:6] if self.language == "de" else word.removesuffix("s")[:6]
 
     def specificity(self, words: list[str]) -> float:
+        """How much a phrase is one of the document's terms: rare in general language, and used
+        again and again here (a recurring phrase like "information gain" most of all)."""
         rare = sum(max(0.0, 6.0 - nlp.zipf(w, self.language)) for w in words)
         recurring = math.log(1 + sum(self.counts[w.casefold()] for w in words))
-        return rare + recurring
+        as_phrase = 2 * math.log(1 + self.phrase_count(" ".join(words))) if len(words) > 1 else 0.0
+        return rare + recurring + as_phrase
 
 
 # --- blanks ----------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ CARDS_PER_UNIT = 4
 QUESTIONS_PER_UNIT = 3
 USES_PER_ANSWER = 2
 DISTRACTOR_POOL = 8
+SIMILAR_CONTEXT = 0.25  # cosine of the words two terms keep company with
 NEARBY_TERMS = 60  # distractors of the answer's kind but not its family come from this close
 FEW_QUESTIONS = 5
 MIN_FAMILY_DISTRACTORS = 2  # of three: listed with the answer, defined like it, or the same head noun
@@ -117,8 +118,13 @@ def _distractors(
     fitting, seen = [], set(answer_keys)
     answer_key = answer.key if answer else " ".join(normalize(w)[:6] for w in answer_text.split())
     family = sorted(analysis.family(answer_key, answer_text), key=lambda t: abs(t.section_order - order))
+    nearest = [t for t in analysis.nearby(order, NEARBY_TERMS) if t not in family]
+    if answer is not None:
+        # Terms used like the answer are of its kind too; the most alike first.
+        alike = sorted(nearest, key=lambda t: -analysis.similarity(answer, t))
+        family += [t for t in alike if analysis.similarity(answer, t) >= SIMILAR_CONTEXT]
+        nearest = [t for t in alike if analysis.similarity(answer, t) < SIMILAR_CONTEXT]
     related_ids = {id(t) for t in family}
-    nearest = [t for t in analysis.nearby(order, NEARBY_TERMS) if id(t) not in related_ids]
     for term in family + nearest:
         keys = set(term.key.split())
         if keys & seen or keys & stem_keys or abs(term.words - words) > (0 if agree and language == "de" else 1):

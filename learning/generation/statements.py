@@ -13,14 +13,15 @@
 from __future__ import annotations
 
 import bisect
+import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from learning import rubric
 from learning.checks import document_units
 from learning.generation import SourceSection, nlp
-from learning.generation.text import normalize
+from learning.generation.text import normalize, stopwords
 
 TAGGED_PER_UNIT = 8
 MAX_TAGGED = 2500
@@ -100,6 +101,17 @@ class Analysis:
     # error"): the same kind of thing, so each is a fair distractor for the others.
     listed_with: dict[str, set[str]] = field(default_factory=dict)
     defined: set[str] = field(default_factory=set)  # keys of the terms the document defines
+    # The words each term keeps company with in the document: terms used alike are of a kind
+    # (Exponentialverteilung and Erlangverteilung both with Dichte, Parameter, Mittelwert).
+    contexts: dict[str, Counter] = field(default_factory=dict)
+
+    def similarity(self, a: Term, b: Term) -> float:
+        first, second = self.contexts.get(a.key.split()[-1]), self.contexts.get(b.key.split()[-1])
+        if not first or not second:
+            return 0.0
+        shared = sum(first[k] * second[k] for k in first.keys() & second.keys())
+        norm = math.sqrt(sum(v * v for v in first.values()) * sum(v * v for v in second.values()))
+        return shared / norm if norm else 0.0
 
     _by_last_key: dict[str, list[Term]] | None = None
     _by_head: dict[str, list[Term]] | None = None
@@ -151,6 +163,23 @@ _LIST = re.compile(
     r"(?:[\w-]+(?: [\w-]+)?, ){1,8}(?:[\w-]+ )?[\w-]+,? (?:und|oder|sowie|and|or|as well as) "
     r"(?:the |die |der |das )?[\w-]+"
 )
+
+
+_CONTEXT_WORD = re.compile(r"[^\W\d_]{4,}")
+
+
+def _contexts(sections: list[SourceSection], terms: list[Term], language: str) -> dict[str, Counter]:
+    """For each term (by its head's key): the content words of the sentences it occurs in."""
+    wanted = {term.key.split()[-1] for term in terms}
+    stop = stopwords(language)
+    contexts: dict[str, Counter] = defaultdict(Counter)
+    for section in _body(sections):
+        for sentence in re.split(r"(?<=[.!?])\s+|\n", section.text):
+            keys = {normalize(w)[:6] for w in _CONTEXT_WORD.findall(sentence) if w.casefold() not in stop}
+            present = keys & wanted
+            for key in present:
+                contexts[key].update(keys - {key})
+    return contexts
 
 
 def _listed_together(sections: list[SourceSection]) -> dict[str, set[str]]:
@@ -409,6 +438,7 @@ def analyse(sections: list[SourceSection], language: str) -> Analysis:
     known = {term.key for term in inventory}
     analysis.terms = inventory + [t for t in _defined_terms(analysis.definitions, language) if t.key not in known]
     analysis.listed_with = _listed_together(sections)
+    analysis.contexts = _contexts(sections, analysis.terms, language)
     analysis.defined = {" ".join(normalize(w)[:6] for w in d.term.split()) for d in analysis.definitions}
     if language == "de":
         known = {term.key for term in analysis.terms}
