@@ -333,6 +333,49 @@ def figure_ready(env: dict[str, str], workdir: Path, documents: list[tuple[str, 
     )
 
 
+# --- 2b. offline generation per page ------------------------------------------------------------
+
+# Before issue 16 (YAKE key terms, regex sentences), the 300-page PDF's in-process generation took
+# 6,946 ms (bench/results/latest.json of 2026-11-30): 23.2 ms a page. The NLP generator must stay
+# within twice that.
+GENERATION_MS_PER_PAGE_BEFORE = 6946 / 300
+
+
+def figure_generation(documents: list[tuple[Path, str]], rounds: int) -> Figure:
+    """The offline generator's time per page in this process, models loaded as the worker loads
+    them at boot, every remembered analysis forgotten before each run (a new document)."""
+    import pymupdf
+
+    from learning.generation import nlp
+
+    nlp.preload()
+    per_document: dict[str, float] = {}
+    main_runs: list[float] = []
+    for index, (path, kind) in enumerate(documents):
+        pages = pymupdf.open(path).page_count if kind == "pdf" else None
+        times = []
+        for _round in range(rounds if index == 0 else 1):
+            nlp.caches_clear()
+            times.append(compute_seconds(path, kind)["generation"] * 1000)
+        per_document[path.name] = round(median(times) / (pages or 1), 1) if pages else round(median(times))
+        if index == 0:
+            main_runs = [round(t / pages, 1) for t in times]
+    value = median(main_runs)
+    ceiling = 2 * GENERATION_MS_PER_PAGE_BEFORE
+    return Figure(
+        "offline generation, 300-page PDF, ms per page (in process, models preloaded)",
+        value,
+        "ms/page",
+        "≤ 2× the generator before issue 16",
+        value <= ceiling,
+        round(GENERATION_MS_PER_PAGE_BEFORE, 1),
+        "the generator before issue 16, ms per page",
+        round(value / GENERATION_MS_PER_PAGE_BEFORE, 2),
+        main_runs,
+        {"ms_per_page_or_ms_per_document": per_document},
+    )
+
+
 # --- 3. queue hop -----------------------------------------------------------------------------
 
 
@@ -817,7 +860,17 @@ def write(figures: dict[str, Figure], info: dict[str, str], elapsed: float) -> N
         readme.write_text(text[: text.index(start)] + block + text[text.index(end) + len(end) :])
 
 
-FIGURES = ["extraction", "upload_to_ready", "queue_hop", "throughput", "worker_memory", "web_memory", "list", "ai"]
+FIGURES = [
+    "extraction",
+    "generation",
+    "upload_to_ready",
+    "queue_hop",
+    "throughput",
+    "worker_memory",
+    "web_memory",
+    "list",
+    "ai",
+]
 
 
 def main() -> None:
@@ -848,6 +901,7 @@ def main() -> None:
         "upload_to_ready": lambda: figure_ready(
             env, workdir, [(p.name, p, kinds[p.suffix]) for p in [*corpus, pdf300]], rounds + 2
         ),
+        "generation": lambda: figure_generation([(pdf300, "pdf"), *((p, kinds[p.suffix]) for p in corpus)], rounds),
         "queue_hop": lambda: figure_queue_hop(env, workdir, probes=20),
         "throughput": lambda: figure_throughput(env, workdir, count=40, rounds=rounds),
         "worker_memory": lambda: figure_worker_memory(

@@ -328,9 +328,8 @@ def _unresolved_pronoun(tokens: tuple[nlp.Token, ...], language: str) -> bool:
             genders = [nlp.noun_features(w.text) for w in before if nlp.is_noun(w, language)]
             if not any(g and g[0] == "n" and not g[1] for g in genders):
                 return True
-        elif language != "de" and low in ("it", "its"):
-            if not any(nlp.is_noun(w, language) for w in before):
-                return True
+        elif language != "de" and low in ("it", "its") and not any(nlp.is_noun(w, language) for w in before):
+            return True
     return False
 
 

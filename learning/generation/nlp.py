@@ -69,6 +69,14 @@ def preload() -> None:
     noun_features("Warteschlange")
 
 
+def caches_clear() -> None:
+    """Forget every remembered analysis, so that a measurement sees a document for the first time."""
+    tag.cache_clear()
+    for tagger in _taggers.values():
+        tagger.analyze_forward.cache_clear()
+        tagger._analyze.cache_clear()
+
+
 # --- sentences -------------------------------------------------------------------------------
 
 
