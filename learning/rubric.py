@@ -274,9 +274,13 @@ def noise_problem(text: str) -> str | None:
         return "glued words"
     if re.search(r"\b[A-H]{3,4}\b", text):
         return "maths or code"  # "ABCD is a parallelogram": points of a figure
-    for symbol in _SYMBOL.findall(text):
-        if nlp.zipf(symbol, "en") == 0 and nlp.zipf(symbol, "de") == 0:
-            return "maths or code"  # "Ut", "W0", "Dv": a formula's symbol the card never defines
+    for match in _SYMBOL.finditer(text):
+        symbol = match.group()
+        if any(ch.isdigit() for ch in symbol):
+            if nlp.zipf(symbol, "en") == 0 and nlp.zipf(symbol, "de") == 0:
+                return "maths or code"  # "W0", "x1": a formula's symbol the card never defines
+        elif match.start() > 0 and max(nlp.zipf(symbol.lower(), "en"), nlp.zipf(symbol.lower(), "de")) < 4.5:
+            return "maths or code"  # "von Ut", "Dv": capitalised two letters inside a sentence are a symbol
     return None
 
 
@@ -448,7 +452,9 @@ def noun_phrases(sentence: str, tokens: tuple[nlp.Token, ...], language: str) ->
         while end + 1 < len(tokens) and _noun(tokens[end + 1], language) and _noun(tokens[end], language):
             end += 1
         first = index
-        if first > 0 and tokens[first - 1].tag == "ADJ(D)" and nlp.is_adjective(tokens[first], language):
+        if first > 0 and nlp.is_name(tokens[first - 1], language) and tokens[first - 1].text[:1].isupper():
+            first -= 1  # "Shannon entropy", "Gini impurity": the name is part of the term
+        elif first > 0 and tokens[first - 1].tag == "ADJ(D)" and nlp.is_adjective(tokens[first], language):
             first -= 1  # "deterministisch parsbare Sprachen": the adverb belongs to the term
         elif first > 0 and _noun(tokens[first - 1], language) and nlp.is_adjective(tokens[first], language):
             while first < end and nlp.is_adjective(tokens[first], language):
@@ -506,6 +512,9 @@ def blank_problem(
         return "visible elsewhere"
     if _lemma_key(head) in outside and not technical:
         return "visible elsewhere"
+    before = [t.text for t in tokens[max(0, phrase.first - 2) : phrase.first]]
+    if len(before) == 2 and before[0].endswith("-") and before[1] in ("and", "or", "und", "oder"):
+        return "visible elsewhere"  # "post- and {{pre-pruning}}": the other half gives it away
     after = tokens[phrase.last + 1 : phrase.last + 4]
     if len(after) >= 3 and after[0].text == "(" and after[2].text == ")" and after[1].text[:1].isupper():
         return "visible elsewhere"  # "{{c1::Kontextfreie Grammatiken}} (CFGs)": the abbreviation gives it away
@@ -526,10 +535,11 @@ def _stems(text: str, language: str, content_only: bool = False) -> set[str]:
     return keys
 
 
-def answer_visible(stem: str, answer: str, language: str) -> bool:
+def answer_visible(stem: str, answer: str, language: str, *, any_word: bool = False) -> bool:
     """The answer (any of its words, by stem) still shows in the rest of the item: "mapping from a
-    key to a value" gives away "key-value pair"."""
-    return bool(_stems(answer, language) & _stems(stem, language, content_only=True))
+    key to a value" gives away "key-value pair". With `any_word`, verbs count too: "A statement
+    that assigns a value" gives away "assignment" among the options of a question."""
+    return bool(_stems(answer, language) & _stems(stem, language, content_only=not any_word))
 
 
 # --- distractors -----------------------------------------------------------------------------
@@ -635,6 +645,8 @@ def question_problem(stem: str, options: list[str], correct: int, language: str,
     if problem:
         return problem
     if BLANK not in stem:
+        if answer_visible(stem, options[correct], language, any_word=True):
+            return "answer in stem"
         return None
     lead, _colon, rest = stem.partition(": ")
     sentence = rest if rest and len(lead) <= 30 else stem

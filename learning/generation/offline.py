@@ -18,9 +18,10 @@ import random
 import re
 
 from learning.generation import FlashcardDraft, QuestionDraft, SourceSection, TopicDraft
+from learning.generation.nlp import split_sentences
 from learning.generation.statements import Analysis, Definition, Statement, Term, analyse, term_of
 from learning.generation.text import is_informative, key_terms, normalize, remembered, sentences
-from learning.rubric import answer_visible
+from learning.rubric import answer_visible, statement_problem
 
 CARDS_PER_UNIT = 4
 QUESTIONS_PER_UNIT = 3
@@ -222,6 +223,8 @@ class OfflineProvider:
         questions: list[tuple[int, QuestionDraft]] = []
         for item in analysis.definitions:
             stem = texts["which_term"].format(definition=item.definition)
+            if answer_visible(item.definition, item.term, language, any_word=True):
+                continue  # "A statement that assigns …" → assignment: the stem gives it away
             answer = next((t for t in analysis.terms if normalize(t.text) == normalize(item.term)), None)
             distractors = _distractors(
                 analysis, answer, item.term, stem, item.section_order, language, False, min_family
@@ -248,6 +251,7 @@ class OfflineProvider:
             return []
         headings = _distinct_headings(sections)
         spans = _heading_spans(sections, headings) if headings else _cluster_spans(sections, language)
+        spans = [span for n, span in enumerate(spans) if not _front_or_back_matter(sections, span, n == 0, language)]
         return [_topic(sections, title, level, first, last, language) for title, level, first, last in spans]
 
 
@@ -260,14 +264,43 @@ def _interleave(items: list, limit: int) -> list:
 
 
 def _distinct_headings(sections: list[SourceSection]) -> list[SourceSection]:
-    """Headings worth a topic: not a repeat of the previous one (slide decks repeat titles)."""
+    """Headings worth a topic: not a repeat of an earlier one (slide decks repeat titles and
+    agendas; a repeated chapter's pages join the topic before them)."""
     headings: list[SourceSection] = []
+    seen: set[str] = set()
     for section in sections:
         if section.heading_level and 2 <= len(section.text) <= 120:
-            if headings and normalize(headings[-1].text) == normalize(section.text):
+            key = normalize(section.text)
+            if key in seen:
                 continue
+            seen.add(key)
             headings.append(section)
     return headings
+
+
+_BACK_MATTER = re.compile(
+    r"^\W*(?:©|\(c\)|copyright|inhalt(?:sverzeichnis)?\W*$|contents\W*$|table of contents|index\W*$|"
+    r"register\W*$|stichwortverzeichnis|literatur(?:verzeichnis)?\W*$|references\W*$|bibliography|"
+    r"quellen(?:verzeichnis)?\W*$|abbildungsverzeichnis|tabellenverzeichnis|list of (?:figures|tables)|"
+    r"image credits|bildnachweis|acknowledg|danksagung|impressum|about the authors?|lizenz|licen[cs]e|pause\b)",
+    re.I,
+)
+_TOC_LINE = re.compile(r"(?:\.\s?){4,}\s*\d")
+_RIGHTS = re.compile(r"©|copyright|licen[cs]ed?\b|all rights reserved", re.I)
+
+
+def _front_or_back_matter(sections: list[SourceSection], span: tuple[str, int, int, int], first: bool, language: str):
+    """A title page, table of contents, copyright or licence page, index, bibliography or break:
+    no topic to study. Only the first span is judged by its text (a title page has no statements)."""
+    title, _level, start, end = span
+    if _BACK_MATTER.search(title):
+        return True
+    if not first:
+        return False
+    body = "\n".join(s.text for s in sections if start <= s.order <= end and not s.heading_level)
+    if _TOC_LINE.search(body) or _RIGHTS.search(body):
+        return True
+    return not any(statement_problem(sentence, language) is None for sentence in split_sentences(body))
 
 
 def _heading_spans(sections: list[SourceSection], headings: list[SourceSection]) -> list[tuple[str, int, int, int]]:

@@ -275,6 +275,8 @@ def _inventory(statements: list[Statement], terms: rubric.DocumentTerms, languag
                 or rubric.looks_like_name(phrase.head, language)
             ):
                 continue
+            if len(phrase.text.split()) > 1 and terms.phrase_count(phrase.text) < 2:
+                continue  # "highschool mathematics", said once: a phrase of the text, not a term of the subject
             problem = rubric.blank_problem(statement.tokens, phrase, language, terms)
             if problem in (None, "visible elsewhere"):
                 term = term_of(phrase, statement.tokens, language, statement.section_order)
