@@ -210,7 +210,7 @@ def statement_problem(sentence: str, language: str) -> str | None:
         return "fragment"
     if not text[0].isupper():
         return "fragment"
-    first = words[0].casefold().rstrip(".")
+    first = words[0].lower().rstrip(".")  # lower, not casefold: "zugegebenermaßen" keeps its ß
     if first in DANGLING[lang] and not (lang == "de" and first == "es" and words[1:2] == ["gibt"]):
         return "dangling start"
     if lang == "de" and first in ("das", "der", "die") and len(words) > 1 and words[1] in _DE_AUXILIARIES:
@@ -219,7 +219,7 @@ def statement_problem(sentence: str, language: str) -> str | None:
         return "premise or instruction"
     if lang == "de" and len(words) > 1 and words[1] in ("Sie", "wir") and _imperative(words[0]):
         return "premise or instruction"
-    lowered = {w.casefold().strip(".") for w in words}
+    lowered = {w.lower().strip(".") for w in words}
     if lowered & _PERSONAL[lang]:
         return "personal"
     if (_EN_CONTEXT if lang == "en" else _DE_CONTEXT).search(text):

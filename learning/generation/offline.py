@@ -29,7 +29,7 @@ USES_PER_ANSWER = 2
 DISTRACTOR_POOL = 8
 SIMILAR_CONTEXT = 0.25  # cosine of the words two terms keep company with
 NEARBY_TERMS = 60  # distractors of the answer's kind but not its family come from this close
-FEW_QUESTIONS = 5
+FALLBACK_QUESTIONS = 2
 MIN_FAMILY_DISTRACTORS = 2  # of three: listed with the answer, defined like it, or the same head noun
 
 TEXTS = {
@@ -148,8 +148,8 @@ def _distractors(
         if not 0.4 <= len(term.text) / max(1, len(answer_text)) <= 2.5:
             continue
         low, answer_low = term.text.casefold(), answer_text.casefold()
-        if low.endswith(answer_low) or answer_low.endswith(low):
-            continue  # Warteschlange for Schlange: the compound fits the blank as well
+        if any(low.endswith(o) or o.endswith(low) for o in [answer_low, *(f.casefold() for _r, f in fitting)]):
+            continue  # Warteschlange for Schlange, Verteilung beside Exponentialverteilung: overlapping options
         if term.text.casefold() in (f.casefold() for _family, f in fitting) or answer_visible(
             stem, term.text, language
         ):
@@ -208,12 +208,11 @@ class OfflineProvider:
         analysis = _analysis(sections, language)
         questions = self._questions(analysis, language, MIN_FAMILY_DISTRACTORS)
         for min_family in (1, 0):
-            if len(questions) >= FEW_QUESTIONS:
+            if questions:
                 break
-            # A short document with few listed or defined terms: fewer distractors of the answer's
-            # family (the rest of its kind, from nearby) rather than no question at all.
-            asked = {q.stem for _unit, q in questions}
-            questions += [(u, q) for u, q in self._questions(analysis, language, min_family) if q.stem not in asked]
+            # A document whose terms form no families (few lists, definitions or compounds): a
+            # couple of questions with fewer related distractors rather than none at all.
+            questions = self._questions(analysis, language, min_family)[:FALLBACK_QUESTIONS]
         answers = [(unit, normalize(q.options[q.correct_index])[:40]) for unit, q in questions]
         paired = _per_unit(list(zip(answers, questions, strict=True)), QUESTIONS_PER_UNIT, lambda pair: pair[0])
         return _interleave([question for _key, (_unit, question) in paired], limit)

@@ -287,12 +287,16 @@ def _inventory(statements: list[Statement], terms: rubric.DocumentTerms, languag
 _DE_INNER_NOUN = re.compile(r"(?<=[a-zäöüß,;)] )[A-ZÄÖÜ][a-zäöüß]{3,}(?:-[A-ZÄÖÜ]?[a-zäöüß]+)*\b")
 
 
+_DE_HEADING_NOUN = re.compile(r"\b[A-ZÄÖÜ][a-zäöüß]{3,}(?:-[A-ZÄÖÜ]?[a-zäöüß]+)*\b")  # a title's nouns open it too
+
+
 def _german_nouns(sections: list[SourceSection], terms: rubric.DocumentTerms) -> list[Term]:
-    """German nouns need no tagger to be found: capitalised inside a sentence. The noun list
-    confirms each and gives its gender and number; only domain words are kept."""
+    """German nouns need no tagger to be found: capitalised inside a sentence, or anywhere in a
+    heading. The noun list confirms each and gives its gender and number; only domain words are kept."""
     found: dict[str, Term] = {}
-    for section in _body(sections):
-        for match in _DE_INNER_NOUN.finditer(section.text):
+    for section in sections:
+        pattern = _DE_HEADING_NOUN if section.heading_level else _DE_INNER_NOUN
+        for match in pattern.finditer(section.text):
             word = match.group()
             key = normalize(word)[:6]
             if key in found or word.casefold() in rubric.LABEL_WORDS["de"] or not terms.domain_word(word):

@@ -87,3 +87,20 @@ def test_a_document_s_key_terms_are_analysed_once_within_a_run(monkeypatch):
         assert len(calls) == 2
     assert text.key_terms(pages, "en") == first and len(calls) == 3
     assert "vector" in " ".join(first).lower()
+
+
+def test_topics_leave_out_title_page_contents_and_bibliography():
+    pages = [
+        "Vorlesung Warteschlangen\nProf. Dr. Muster\nWintersemester 2026\n"
+        "Inhalt . . . . . . . . . . . . 1\nGrundbegriffe . . . . . . . . . . 2",
+        *documents.DE_PAGES,
+        "Literatur\nKleinrock, L.: Queueing Systems. Wiley, 1975. Gross, D.: Fundamentals of Queueing Theory.",
+    ]
+    titles = [topic.title for topic in OfflineProvider().extract_topics(sections_of(pages), "de")]
+    assert titles == ["Grundbegriffe", "Kenngrößen", "Modelle"]
+
+
+def test_a_repeated_chapter_heading_makes_no_second_topic():
+    pages = [documents.DE_PAGES[0], documents.DE_PAGES[1], documents.DE_PAGES[0].replace("Grundbegriffe", "Kenngrößen")]
+    titles = [topic.title for topic in OfflineProvider().extract_topics(sections_of(pages), "de")]
+    assert titles == ["Grundbegriffe", "Kenngrößen"]

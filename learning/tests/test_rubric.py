@@ -32,6 +32,15 @@ def terms_of(language: str, *texts: str) -> DocumentTerms:
         ("de", "Die Wartezeit W ist für ρ < 1 exponentialverteilt.", "maths or code"),
         ("de", "WieAttributewählen ist die zentrale Frage beim Aufbau eines Baumes.", "glued words"),
         ("en", "This section briefly summarizes the concept of entropy11 as coined by Shannon.", "dangling start"),
+        ("en", "Clarity is important in science and in everyday life.", "opinion"),
+        ("de", "Zugegebenermaßen ist der Einstieg schwer, aber der Mehraufwand lohnt sich.", "dangling start"),
+        ("de", "Der Einstieg ist nicht leicht, aber der Mehraufwand lohnt sich.", "opinion"),
+        ("en", "The two arrows have the same direction and the same magnitude.", "refers to a figure"),
+        ("de", "Die Abbildung zeigt einen Kellerautomaten mit drei Zuständen.", "refers to a figure"),
+        ("en", "A List is a Kind of Collection.", "heading"),
+        ("de", "Haben, als eine eigene Warteschlange für jede Klasse.", "fragment"),
+        ("de", "Die stationäre Verteilung von Ut entspricht der Verteilung der Wartezeit.", "maths or code"),
+        ("en", "ABCD is a parallelogram with equal opposite sides.", "maths or code"),
     ],
 )
 def test_it_rejects_a_sentence_that_cannot_stand_alone(language, sentence, reason):
@@ -144,3 +153,37 @@ def test_it_keeps_options_of_the_answers_kind():
     stem = "Ergänze die Lücke: Die Sonderstellung der _____ ist begründet durch ihre Gedächtnislosigkeit."
     options = ["Exponentialverteilung", "Normalverteilung", "Erlangverteilung", "Gleichverteilung"]
     assert question_problem(stem, options, 0, "de", None) is None
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "expected"),
+    [
+        ("de", "Es gibt eine wachsende Gemeinschaft von Archäologen, die es nutzen.", "dangling start"),
+        ("de", "Soll das vom Stack genommene Symbol auf dem Stack bleiben, muss es wieder gepusht werden.", None),
+        ("en", "Since then it has been used in every later version.", "dangling start"),
+        ("en", "A list is mutable, so it can be changed after its creation.", None),
+        ("de", "Fehlermeldung lesen und überlegen, ob sie einen Hinweis gibt.", "premise or instruction"),
+    ],
+)
+def test_a_pronoun_needs_something_before_it_and_a_to_do_is_no_fact(language, sentence, expected):
+    from learning.generation import nlp
+    from learning.rubric import structure_problem
+
+    assert structure_problem(nlp.tag(sentence, language), language) == expected
+
+
+def test_a_which_term_question_whose_description_shares_a_stem_with_the_answer_is_unfair():
+    stem = "Which term matches this description: “A statement that assigns a value to a variable.”"
+    assert question_problem(stem, ["assignment", "operator", "operand", "keyword"], 0, "en", None) == "answer in stem"
+    stem = "Which term matches this description: “A name that refers to a value.”"
+    assert question_problem(stem, ["variable", "operator", "operand", "keyword"], 0, "en", None) is None
+
+
+def test_the_documents_own_subject_is_no_blank_but_its_other_terms_are():
+    sections = [
+        SourceSection(0, "Entropy", 1, "Entropy", 1),
+        SourceSection(1, "Entropy measures the impurity of a node. A pure node has zero entropy.", 1),
+    ]
+    terms = DocumentTerms.of(sections, "en")
+    assert card_problem("cloze", "A pure node has zero {{c1::entropy}}.", "x", "en", terms) == "topic"
+    assert card_problem("cloze", "Entropy measures the {{c1::impurity}} of a node.", "x", "en", terms) is None
