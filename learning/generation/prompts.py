@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-PROMPT_VERSION = "2026-11-23.1"
+PROMPT_VERSION = "2026-12-01.1"
 
 LANGUAGE_NAMES = {"de": "German (Deutsch)", "en": "English"}
 
@@ -14,17 +14,26 @@ Rules:
 - The text is split by markers such as [[p. 12]] (a page) or [[part 3]] (a part of a document without pages).
   For every item give the number of the marker above the text it comes from, and a quote: one sentence
   copied word for word from there that supports the answer.
-- Skip tables of contents, references, links, code listings and exercises without their solution.
+- Skip tables of contents, references, links, code listings and exercises without their solution,
+  and remarks that are not subject matter (motivation, opinions, course logistics, "this chapter ...").
+- Every item is understandable without the document open: no "this", "these", "it" or "the figure"
+  pointing to something the item does not name, no symbol of a formula it does not explain.
+- Ask for what an exam would ask: a concept, a definition, a relation, a property. Never a label word
+  (theorem, definition, figure, note), a generic word (series, text, type), the document's own title
+  subject, or a word that is still visible elsewhere in the item.
 - No two items ask the same thing."""
 
 FLASHCARDS = """Write about {count} flashcards. Mix two kinds:
 - "basic": a question on the front, its answer on the back (definitions, causes, differences, steps).
-- "cloze": one informative sentence from the text on the front with a key term replaced by {{{{c1::term}}}};
-  the back is that term."""
+- "cloze": one complete, self-contained sentence from the text on the front with its key term, a noun
+  phrase, replaced by {{{{c1::term}}}}; the back is that term."""
 
 QUESTIONS = """Write about {count} multiple-choice questions, each with exactly four options of which exactly
-one is correct. The wrong options are plausible, of the same kind and about the same length as the correct
-one, and clearly wrong according to the text. The correct answer must not appear in the question."""
+one is correct. The wrong options are terms of the same family as the correct one (other concepts of the same
+kind from this document: other distributions for a distribution, other data structures for a data structure),
+of the same part of speech, grammatical number and, in German, gender, about the same length, and clearly
+wrong according to the text. No option is a person's name, a label or a fragment, no two share a word stem,
+and neither the correct answer nor any word of its stem appears in the question."""
 
 OUTLINE = """Outline this part of the document: a short summary of what it covers, and its topics in reading
 order (level 1 for a main topic, 2 for a subtopic) with the markers where each begins and ends, a one-sentence
