@@ -247,7 +247,9 @@ def _providers(provider: Provider, fallback: Provider | Literal["offline"] | Non
 
 def _with_coverage(gate: _Gate, kept: list, providers: list[Provider], method: str, language: str) -> list:
     """Ask once more for the parts with real text that no kept item covers yet; then the fallback generator."""
-    for source in providers:
+    for n, source in enumerate(providers):
+        if n == 0 and source.name == "offline":
+            continue  # the offline generator already judged every part: asked again, it finds the same
         missing = gate.uncovered_sections(item.section_order for item in kept)
         if not missing:
             break

@@ -567,7 +567,7 @@ def option_problem(option: str, language: str) -> str | None:
     head = tokens[-1]
     if head.text.casefold() in LABEL_WORDS[lang]:
         return "label"
-    if len(tokens) <= 2 and any(looks_like_name(t, language) for t in tokens):
+    if looks_like_name(tokens[-1], language):
         return "person name"
     if any(nlp.is_finite_verb(t, language) for t in tokens) and len(tokens) <= 3:
         return "verb"

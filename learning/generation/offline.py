@@ -27,7 +27,7 @@ CARDS_PER_UNIT = 4
 QUESTIONS_PER_UNIT = 3
 USES_PER_ANSWER = 2
 DISTRACTOR_POOL = 8
-SIMILAR_CONTEXT = 0.25  # cosine of the words two terms keep company with
+SIMILAR_CONTEXT = 0.2  # cosine of the words two terms keep company with
 NEARBY_TERMS = 60  # distractors of the answer's kind but not its family come from this close
 FALLBACK_QUESTIONS = 2
 MIN_FAMILY_DISTRACTORS = 2  # of three: listed with the answer, defined like it, or the same head noun
@@ -119,13 +119,14 @@ def _distractors(
     fitting, seen = [], set(answer_keys)
     answer_key = answer.key if answer else " ".join(normalize(w)[:6] for w in answer_text.split())
     family = sorted(analysis.family(answer_key, answer_text), key=lambda t: abs(t.section_order - order))
-    nearest = [t for t in analysis.nearby(order, NEARBY_TERMS) if t not in family]
+    related_ids = {id(t) for t in family}
+    nearest = [t for t in analysis.nearby(order, NEARBY_TERMS) if id(t) not in related_ids]
     if answer is not None:
         # Terms used like the answer are of its kind too; the most alike first.
-        alike = sorted(nearest, key=lambda t: -analysis.similarity(answer, t))
-        family += [t for t in alike if analysis.similarity(answer, t) >= SIMILAR_CONTEXT]
-        nearest = [t for t in alike if analysis.similarity(answer, t) < SIMILAR_CONTEXT]
-    related_ids = {id(t) for t in family}
+        alike = sorted(((-analysis.similarity(answer, t), n, t) for n, t in enumerate(nearest)), key=lambda x: x[:2])
+        family += [t for score, _n, t in alike if -score >= SIMILAR_CONTEXT]
+        nearest = [t for score, _n, t in alike if -score < SIMILAR_CONTEXT]
+        related_ids = {id(t) for t in family}
     for term in family + nearest:
         keys = set(term.key.split())
         if keys & seen or keys & stem_keys or abs(term.words - words) > (0 if agree and language == "de" else 1):
@@ -232,7 +233,12 @@ class OfflineProvider:
                 explanation = texts["explanation"].format(snippet=item.snippet)
                 question = _question(stem, item.term, distractors, explanation, item.section_order, item.snippet)
                 questions.append((item.unit, question))
+        per_unit: dict[int, int] = {}
+        for unit, _question_draft in questions:
+            per_unit[unit] = per_unit.get(unit, 0) + 1
         for statement in sorted(analysis.statements, key=lambda s: -s.score):
+            if per_unit.get(statement.unit, 0) >= QUESTIONS_PER_UNIT:
+                continue  # the page has its questions: no time on more distractor searches there
             blank = statement.blank
             answer = term_of(blank, statement.tokens, language, statement.section_order)
             start, end = statement.tokens[blank.first].start, statement.tokens[blank.last].end
@@ -243,6 +249,7 @@ class OfflineProvider:
                 explanation = texts["explanation"].format(snippet=statement.snippet)
                 question = _question(stem, blank.text, distractors, explanation, order, statement.snippet)
                 questions.append((statement.unit, question))
+                per_unit[statement.unit] = per_unit.get(statement.unit, 0) + 1
         return questions
 
     def extract_topics(self, sections: list[SourceSection], language: str) -> list[TopicDraft]:

@@ -105,13 +105,27 @@ class Analysis:
     # (Exponentialverteilung and Erlangverteilung both with Dichte, Parameter, Mittelwert).
     contexts: dict[str, Counter] = field(default_factory=dict)
 
+    _norms: dict[str, float] = field(default_factory=dict)
+    _similar: dict[tuple[str, str], float] = field(default_factory=dict)
+
     def similarity(self, a: Term, b: Term) -> float:
-        first, second = self.contexts.get(a.key.split()[-1]), self.contexts.get(b.key.split()[-1])
-        if not first or not second:
-            return 0.0
-        shared = sum(first[k] * second[k] for k in first.keys() & second.keys())
-        norm = math.sqrt(sum(v * v for v in first.values()) * sum(v * v for v in second.values()))
-        return shared / norm if norm else 0.0
+        """Cosine of the two terms' contexts (remembered: a question asks about many pairs)."""
+        key_a, key_b = a.key.split()[-1], b.key.split()[-1]
+        pair = (key_a, key_b) if key_a <= key_b else (key_b, key_a)
+        if pair not in self._similar:
+            first, second = self.contexts.get(key_a), self.contexts.get(key_b)
+            value = 0.0
+            if first and second:
+                small, large = (first, second) if len(first) <= len(second) else (second, first)
+                shared = sum(count * large[k] for k, count in small.items() if k in large)
+                value = shared / (self._norm(key_a) * self._norm(key_b)) if shared else 0.0
+            self._similar[pair] = value
+        return self._similar[pair]
+
+    def _norm(self, key: str) -> float:
+        if key not in self._norms:
+            self._norms[key] = math.sqrt(sum(v * v for v in self.contexts[key].values())) or 1.0
+        return self._norms[key]
 
     _by_last_key: dict[str, list[Term]] | None = None
     _by_head: dict[str, list[Term]] | None = None
@@ -260,7 +274,8 @@ def term_of(phrase: rubric.Phrase, tokens: tuple[nlp.Token, ...], language: str,
         plural = None  # an inflected form (des Polynoms): no distractor list would agree with it
     key = " ".join(normalize(t.lemma or t.text)[:6] for t in words)
     text = phrase.text
-    if language != "de" and text[:1].isupper() and text[1:2].islower() and (not phrase.first or phrase.first == 0):
+    opens = phrase.first == 0 and not nlp.is_name(words[0], language)
+    if language != "de" and text[:1].isupper() and text[1:2].islower() and opens:
         text = text[0].lower() + text[1:]  # "Leaf node" opened its sentence; as an option it is "leaf node"
     return Term(text, key, phrase.head, len(words), plural, gender, order)
 
@@ -443,10 +458,11 @@ def analyse(sections: list[SourceSection], language: str) -> Analysis:
     inventory = _inventory(statements, terms, language)
     known = {term.key for term in inventory}
     analysis.terms = inventory + [t for t in _defined_terms(analysis.definitions, language) if t.key not in known]
-    analysis.listed_with = _listed_together(sections)
-    analysis.contexts = _contexts(sections, analysis.terms, language)
-    analysis.defined = {" ".join(normalize(w)[:6] for w in d.term.split()) for d in analysis.definitions}
     if language == "de":
         known = {term.key for term in analysis.terms}
         analysis.terms += [t for t in _german_nouns(sections, terms) if t.key not in known]
+    analysis.listed_with = _listed_together(sections)
+    answers = [term_of(s.blank, s.tokens, language, s.section_order) for s in analysis.statements]
+    analysis.contexts = _contexts(sections, analysis.terms + answers, language)
+    analysis.defined = {" ".join(normalize(w)[:6] for w in d.term.split()) for d in analysis.definitions}
     return analysis
