@@ -272,7 +272,12 @@ def one_run(path: Path, kind: str) -> dict[str, float]:
     upload = upload_file(new_user(), path)
     row = wait_done(upload.pk)
     steps = {name: ms / 1000 for name, ms in timings_get(upload.pk).items()}
-    compute = compute_seconds(path, kind)  # right after, while the worker is idle
+    from learning.generation import nlp
+
+    # Right after, while the worker is idle; the analyses this process remembers from earlier rounds
+    # are forgotten first: a worker process meets each document fresh (two of them share the rounds).
+    nlp.caches_clear()
+    compute = compute_seconds(path, kind)
     total = seconds(row["created_at"], row["ready_at"])
     return {
         "total": total,
