@@ -27,7 +27,6 @@ CARDS_PER_UNIT = 4
 QUESTIONS_PER_UNIT = 3
 USES_PER_ANSWER = 2
 DISTRACTOR_POOL = 8
-SIMILAR_CONTEXT = 0.2  # cosine of the words two terms keep company with
 NEARBY_TERMS = 60  # distractors of the answer's kind but not its family come from this close
 FALLBACK_QUESTIONS = 2
 MIN_FAMILY_DISTRACTORS = 2  # of three: listed with the answer, defined like it, or the same head noun
@@ -122,14 +121,20 @@ def _distractors(
     related_ids = {id(t) for t in family}
     nearest = [t for t in analysis.nearby(order, NEARBY_TERMS) if id(t) not in related_ids]
     if answer is not None:
-        # Terms used like the answer are of its kind too; the most alike first.
+        # Terms used like the answer come first among the rest. Within one document every term keeps
+        # company with its subject, so this only orders them: alone it does not make a family
+        # ("leaf node", "information gain" and "pruning" all sit beside "tree").
         alike = sorted(((-analysis.similarity(answer, t), n, t) for n, t in enumerate(nearest)), key=lambda x: x[:2])
-        family += [t for score, _n, t in alike if -score >= SIMILAR_CONTEXT]
-        nearest = [t for score, _n, t in alike if -score < SIMILAR_CONTEXT]
-        related_ids = {id(t) for t in family}
+        nearest = [t for _score, _n, t in alike]
     for term in family + nearest:
         keys = set(term.key.split())
-        if keys & seen or keys & stem_keys or abs(term.words - words) > (0 if agree and language == "de" else 1):
+        # No word of the answer, none of the stem, not the same words as an option already taken
+        # ("dot product" beside "cross product" is fine: another concept of the family).
+        shared = keys & answer_keys
+        same_head_only = len(keys) > 1 and len(answer_keys) > 1 and shared == {term.key.split()[-1]}
+        if (shared and not same_head_only) or keys & stem_keys or keys <= seen:
+            continue  # ("dot product" for "cross product" is the family of its head, not a giveaway)
+        if abs(term.words - words) > (0 if agree and language == "de" else 1):
             continue
         if (
             answer is not None
@@ -146,7 +151,7 @@ def _distractors(
                 continue
             if not answer.plural and (term.gender is None or term.gender != answer.gender):
                 continue
-        if not 0.4 <= len(term.text) / max(1, len(answer_text)) <= 2.5:
+        if not 1 / 3 <= len(term.text) / max(1, len(answer_text)) <= 3:
             continue
         low, answer_low = term.text.casefold(), answer_text.casefold()
         if any(low.endswith(o) or o.endswith(low) for o in [answer_low, *(f.casefold() for _r, f in fitting)]):
