@@ -277,7 +277,7 @@ def noise_problem(text: str) -> str | None:
     for match in _SYMBOL.finditer(text):
         symbol = match.group()
         if any(ch.isdigit() for ch in symbol):
-            if nlp.zipf(symbol, "en") == 0 and nlp.zipf(symbol, "de") == 0:
+            if max(nlp.zipf(symbol, "en"), nlp.zipf(symbol, "de")) < 3:
                 return "maths or code"  # "W0", "x1": a formula's symbol the card never defines
         elif match.start() > 0 and max(nlp.zipf(symbol.lower(), "en"), nlp.zipf(symbol.lower(), "de")) < 4.5:
             return "maths or code"  # "von Ut", "Dv": capitalised two letters inside a sentence are a symbol
@@ -510,8 +510,8 @@ def blank_problem(
     }
     if inside and inside <= outside:
         return "visible elsewhere"
-    if _lemma_key(head) in outside and not technical:
-        return "visible elsewhere"
+    if inside & outside and not technical:
+        return "visible elsewhere"  # "the {{range function}} … that range from": a word of it shows
     before = [t.text for t in tokens[max(0, phrase.first - 2) : phrase.first]]
     if len(before) == 2 and before[0].endswith("-") and before[1] in ("and", "or", "und", "oder"):
         return "visible elsewhere"  # "post- and {{pre-pruning}}": the other half gives it away

@@ -27,6 +27,7 @@ TAGGED_PER_UNIT = 8
 MAX_TAGGED = 2500
 MAX_TERM_WORDS = 5
 MAX_DEFINITION_CHARS = 300
+COMMON_MODIFIER = 4.5  # an adjective this common (given, resulting, other) makes no term
 
 _EN_DEFINITION = re.compile(
     r"^(?P<article>(?:An?|The)\s+)?(?P<term>[A-Za-z][\w\-/ ()]{1,60}?)\s+"
@@ -292,6 +293,9 @@ def _inventory(statements: list[Statement], terms: rubric.DocumentTerms, languag
                 continue
             if len(phrase.text.split()) > 1 and terms.phrase_count(phrase.text) < 2:
                 continue  # "highschool mathematics", said once: a phrase of the text, not a term of the subject
+            modifiers = statement.tokens[phrase.first : phrase.last]
+            if any(nlp.is_adjective(t, language) and nlp.zipf(t.text, language) >= COMMON_MODIFIER for t in modifiers):
+                continue  # "given node", "resulting nodes": the text's wording around a term, no term itself
             problem = rubric.blank_problem(statement.tokens, phrase, language, terms)
             if problem in (None, "visible elsewhere"):
                 term = term_of(phrase, statement.tokens, language, statement.section_order)
