@@ -55,40 +55,35 @@ def sample_items(
     rng = random.Random(f"{seed}:{document}")  # noqa: S311 - a reproducible sample, not crypto
     picked_cards = rng.sample(range(len(cards)), min(SAMPLE_CARDS, len(cards)))
     picked_questions = rng.sample(range(len(questions)), min(SAMPLE_QUESTIONS, len(questions)))
-    items = []
-    for n in sorted(picked_cards):
-        card = cards[n]
-        items.append(
-            {
-                "id": f"{document}#card{n}",
-                "document": document,
-                "language": language,
-                "type": "card",
-                "kind": card.kind,
-                "front": card.front,
-                "back": card.back,
-                "cited": _where(by_order, card.section_order),
-                "source": card.snippet,
-                "page_text": _page_text(by_order, card.section_order),
-            }
+
+    def item(item_type: str, n: int, order: int, snippet: str, **text: object) -> dict:
+        where = {"cited": _where(by_order, order), "source": snippet, "page_text": _page_text(by_order, order)}
+        return {
+            "id": f"{document}#{item_type}{n}",
+            "document": document,
+            "language": language,
+            "type": item_type,
+            **text,
+            **where,
+        }
+
+    items = [
+        item("card", n, c.section_order, c.snippet, kind=c.kind, front=c.front, back=c.back)
+        for n, c in ((n, cards[n]) for n in sorted(picked_cards))
+    ]
+    items += [
+        item(
+            "question",
+            n,
+            q.section_order,
+            q.snippet,
+            stem=q.stem,
+            options=q.options,
+            answer=q.options[q.correct_index],
+            explanation=q.explanation,
         )
-    for n in sorted(picked_questions):
-        question = questions[n]
-        items.append(
-            {
-                "id": f"{document}#question{n}",
-                "document": document,
-                "language": language,
-                "type": "question",
-                "stem": question.stem,
-                "options": question.options,
-                "answer": question.options[question.correct_index],
-                "explanation": question.explanation,
-                "cited": _where(by_order, question.section_order),
-                "source": question.snippet,
-                "page_text": _page_text(by_order, question.section_order),
-            }
-        )
+        for n, q in ((n, questions[n]) for n in sorted(picked_questions))
+    ]
     return items
 
 

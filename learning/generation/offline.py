@@ -19,7 +19,7 @@ import re
 
 from learning.generation import FlashcardDraft, QuestionDraft, SourceSection, TopicDraft
 from learning.generation.nlp import split_sentences
-from learning.generation.statements import Analysis, Definition, Statement, Term, analyse, term_of
+from learning.generation.statements import Analysis, Definition, Statement, Term, analyse, body_sections, term_of
 from learning.generation.text import is_informative, key_terms, normalize, remembered, sentences
 from learning.rubric import answer_visible, statement_problem
 
@@ -54,10 +54,6 @@ BLANK = "_____"
 
 def _texts(language: str) -> dict[str, str]:
     return TEXTS["de" if language == "de" else "en"]
-
-
-def _body(sections: list[SourceSection]) -> list[SourceSection]:
-    return [s for s in sections if s.heading_level == 0]
 
 
 def _analysis(sections: list[SourceSection], language: str) -> Analysis:
@@ -352,7 +348,7 @@ def _first_words(text: str, count: int = 6) -> str:
 
 def _topic(sections: list[SourceSection], title: str, level: int, first: int, last: int, language: str) -> TopicDraft:
     inside = [s for s in sections if first <= s.order <= last]
-    body = _body(inside)
+    body = body_sections(inside)
     terms = key_terms((s.text for s in body), language, top=5) if body else []
     summary_sentences = [s for section in body for s in sentences(section.text) if is_informative(s) and len(s) <= 300]
     summary_sentences = summary_sentences[:2]

@@ -188,7 +188,7 @@ def _contexts(sections: list[SourceSection], terms: list[Term], language: str) -
     wanted = {term.key.split()[-1] for term in terms}
     stop = stopwords(language)
     contexts: dict[str, Counter] = defaultdict(Counter)
-    for section in _body(sections):
+    for section in body_sections(sections):
         for sentence in re.split(r"(?<=[.!?])\s+|\n", section.text):
             keys = {normalize(w)[:6] for w in _CONTEXT_WORD.findall(sentence) if w.casefold() not in stop}
             present = keys & wanted
@@ -199,7 +199,7 @@ def _contexts(sections: list[SourceSection], terms: list[Term], language: str) -
 
 def _listed_together(sections: list[SourceSection]) -> dict[str, set[str]]:
     groups: dict[str, set[str]] = defaultdict(set)
-    for section in _body(sections):
+    for section in body_sections(sections):
         for match in _LIST.finditer(section.text):
             items = re.split(r",\s*|\s+(?:und|oder|sowie|and|or|as well as)\s+", match.group())
             keys = {normalize(item.split()[-1])[:6] for item in items if item.strip()}
@@ -208,7 +208,7 @@ def _listed_together(sections: list[SourceSection]) -> dict[str, set[str]]:
     return groups
 
 
-def _body(sections: list[SourceSection]) -> list[SourceSection]:
+def body_sections(sections: list[SourceSection]) -> list[SourceSection]:
     return [s for s in sections if s.heading_level == 0]
 
 
@@ -216,7 +216,7 @@ def candidates(sections: list[SourceSection], language: str) -> tuple[list[State
     """Statements that pass the cheap checks, and "Term: description" lines."""
     unit_of = {order: unit.index for unit in document_units(sections) for order in unit.orders}
     found, described = [], []
-    for section in _body(sections):
+    for section in body_sections(sections):
         for start, end in nlp.sentence_spans(section.text):
             raw = section.text[start:end].strip().lstrip("•●▪◦‣–*- ")
             snippet = rubric.strip_label(raw)
@@ -419,7 +419,7 @@ def colon_definition(statement: Statement, terms: rubric.DocumentTerms, language
 
 def glossary_definitions(sections: list[SourceSection], language: str) -> list[Definition]:
     """ "term: definition" paragraphs, only where most of the document is such a list."""
-    body = _body(sections)
+    body = body_sections(sections)
     matches = [(s, _GLOSSARY.match(s.text.strip())) for s in body]
     if not body or sum(1 for _s, m in matches if m) < 0.4 * len(body):
         return []

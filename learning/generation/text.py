@@ -123,7 +123,3 @@ def _plausible_term(term: str, language: str, sample: str) -> bool:
     if language == "de" and not term[:1].isupper():
         return False
     return len(term) >= 4 and len(re.findall(rf"(?<!\w){re.escape(term)}(?!\w)", sample)) >= 2
-
-
-def contains_term(sentence: str, term: str) -> bool:
-    return re.search(rf"(?<!\w){re.escape(term)}(?!\w)", sentence) is not None

@@ -61,3 +61,17 @@ def test_the_useful_rate_is_per_language_and_kind():
     assert rates["de"]["card"] == (1, 2)
     assert rates["en"]["question"] == (1, 1)
     assert rates["all"]["card"] == (1, 2)
+
+
+def test_the_graded_sample_is_reproducible_and_carries_each_items_page():
+    from learning.generation import SourceSection
+    from learning.graded_sample import sample_items
+
+    sections = [SourceSection(0, "Ein Vektor ist eine Reihe von Skalaren gleichen Typs.", 3)]
+    cards = [card(f"Satz {n} mit {{{{c1::Wort}}}}.", "Wort") for n in range(30)]
+    first = sample_items("doc.pdf", "de", sections, cards, [], seed=16)
+    assert first == sample_items("doc.pdf", "de", sections, cards, [], seed=16)
+    assert first != sample_items("doc.pdf", "de", sections, cards, [], seed=17)
+    assert len(first) == 15
+    assert {item["cited"] for item in first} == {"p. 3"}
+    assert first[0]["page_text"].startswith("Ein Vektor")
