@@ -104,3 +104,27 @@ def test_a_repeated_chapter_heading_makes_no_second_topic():
     pages = [documents.DE_PAGES[0], documents.DE_PAGES[1], documents.DE_PAGES[0].replace("Grundbegriffe", "Kenngrößen")]
     titles = [topic.title for topic in OfflineProvider().extract_topics(sections_of(pages), "de")]
     assert titles == ["Grundbegriffe", "Kenngrößen"]
+
+
+def test_a_beamer_pdf_without_outline_yields_german_cards_from_its_slides(tmp_path):
+    """The deck whose spaces are spans of their own: it once read "WieAttributewählen?", its
+    language came out "other" and it got no item at all."""
+    from learning.quality import flashcards_build
+    from uploads.extraction import extract
+    from uploads.language import detect_language
+
+    path = tmp_path / "slides.pdf"
+    path.write_bytes(documents.make_beamer_pdf())
+    document = extract(str(path), "pdf", 500)
+    sections = [
+        SourceSection(order, s.text, s.page, s.heading_path, s.heading_level)
+        for order, s in enumerate(document.sections)
+    ]
+    language = detect_language("\n".join(s.text for s in sections))
+    cards, _report = flashcards_build(OfflineProvider(), sections, language, 50)
+    assert language == "de"
+    assert len(cards) >= 3
+    fronts = " ".join(card.front for card in cards)
+    assert "{{c1::Informationsgewinn}}" in fronts or "„Entropie“" in fronts
+    for card in cards:
+        assert card.snippet in sections[card.section_order].text
