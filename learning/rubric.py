@@ -175,7 +175,20 @@ def _words(text: str) -> list[str]:
 _LEAD_IN = re.compile(
     r"^(?:Note|Remember|Recall|Observe|It is (?:important|worth) (?:to note|noting)|Beachte|Beachten Sie|Merke),? "
     r"(?:that|dass) |^(?:And|But|Und|Aber) "
+    # An English connective and its comma: the statement after it stands alone (German would
+    # need its word order changed: "Daher ist …").
+    r"|^(?:However|Therefore|Thus|Hence|Moreover|Furthermore|Additionally|In addition|Consequently|Also|"
+    r"Similarly|Likewise|Nevertheless|Nonetheless|Finally|Of course|Naturally|In particular|Unfortunately|"
+    r"In practice|In fact|Indeed), "
 )
+# "search2 over", "labels8.", "the other.10": a footnote's number glued to the word or the stop.
+_FOOTNOTE_MARK = re.compile(r"(?<=[a-zäöüß]{3})\d{1,2}(?=[\s,;:.!?)]|$)|(?<=[a-zäöüß)][.!?])\d{1,2}(?=\s|$)")
+# A subordinate clause before the main one ("While rules are more expressive, they …", "Da die
+# Zeiten unabhängig sind, gilt …"): the opening word points into the sentence itself.
+_SUBORDINATE = {
+    "en": {"although", "though", "while", "whereas", "because", "since", "when"},
+    "de": {"obwohl", "weil", "da", "wenn", "während", "sobald", "falls"},
+}
 
 
 def strip_label(sentence: str) -> str:
@@ -188,6 +201,25 @@ def strip_label(sentence: str) -> str:
     if match and sentence[match.end() :][:1].isalpha():
         sentence = sentence[match.end() :]
     return sentence
+
+
+def drop_footnote_marks(sentence: str) -> str:
+    """The sentence without footnote numbers glued to a word ("examples7 with") or its stop
+    ("the other.10"); a symbol such as "log2" or "x1" keeps its digits (its word is no word)."""
+
+    def keep(match: re.Match) -> str:
+        if match.group(0) and sentence[match.start() - 1] in ".!?":
+            return ""
+        word = re.search(r"[^\W\d_]+$", sentence[: match.start()]).group(0)
+        known = max(nlp.zipf(word, "en"), nlp.zipf(word, "de")) >= 3 and word.casefold() not in ("log", "exp")
+        return "" if known else match.group(0)
+
+    return _FOOTNOTE_MARK.sub(keep, sentence)
+
+
+def _subordinate_opening(text: str, words: list[str], lang: str) -> bool:
+    first = words[0].lower()
+    return first in _SUBORDINATE[lang] and "," in text and words[1].lower() not in DANGLING[lang]
 
 
 def _imperative(word: str) -> bool:
@@ -211,7 +243,8 @@ def statement_problem(sentence: str, language: str) -> str | None:
     if not text[0].isupper():
         return "fragment"
     first = words[0].lower().rstrip(".")  # lower, not casefold: "zugegebenermaßen" keeps its ß
-    if first in DANGLING[lang] and not (lang == "de" and first == "es" and words[1:2] == ["gibt"]):
+    there_is = lang == "de" and first == "es" and words[1:2] == ["gibt"]
+    if first in DANGLING[lang] and not there_is and not _subordinate_opening(text, words, lang):
         return "dangling start"
     if lang == "de" and first in ("das", "der", "die") and len(words) > 1 and words[1] in _DE_AUXILIARIES:
         return "dangling start"

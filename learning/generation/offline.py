@@ -28,8 +28,10 @@ QUESTIONS_PER_UNIT = 3
 USES_PER_ANSWER = 2
 DISTRACTOR_POOL = 8
 NEARBY_TERMS = 60  # distractors of the answer's kind but not its family come from this close
-FALLBACK_QUESTIONS = 2
-MIN_FAMILY_DISTRACTORS = 2  # of three: listed with the answer, defined like it, or the same head noun
+# Distractors come from the answer's family first (listed with it, defined like it, the same head
+# noun), then from the terms nearby that the document uses alike: at least this cosine of contexts.
+MIN_SIMILARITY = 0.05
+MAX_OFFERS = 3  # a term not of the answer's family is a distractor in at most this many questions
 
 TEXTS = {
     "en": {
@@ -39,6 +41,7 @@ TEXTS = {
         "which_term": "Which term matches this description: “{definition}”",
         "fill_blank": "Fill in the blank: {sentence}",
         "explanation": "From the document: “{snippet}”",
+        "examples": "Give {count} examples of {kind}.",
     },
     "de": {
         "what_is": "Was ist {term}?",
@@ -47,9 +50,17 @@ TEXTS = {
         "which_term": "Welcher Begriff passt zu dieser Beschreibung: „{definition}“",
         "fill_blank": "Ergänze die Lücke: {sentence}",
         "explanation": "Aus dem Dokument: „{snippet}“",
+        "examples": "Nenne {count} Beispiele für {kind}.",
     },
 }
 BLANK = "_____"
+
+
+_COUNTS = {"en": "two three four five".split(), "de": "zwei drei vier fünf".split()}
+
+
+def _count_word(count: int, language: str) -> str:
+    return _COUNTS["de" if language == "de" else "en"][count - 2]
 
 
 def _texts(language: str) -> dict[str, str]:
@@ -105,13 +116,12 @@ def _distractors(
     order: int,
     language: str,
     agree: bool,
-    min_family: int = MIN_FAMILY_DISTRACTORS,
 ):
     """Three terms of the answer's kind from the same document, nearest to the question's place first."""
     stem_keys = {normalize(w)[:6] for w in re.findall(r"[^\W\d_]{4,}", stem)}
     answer_keys = set(answer.key.split()) if answer else {normalize(w)[:6] for w in answer_text.split()}
     words = answer.words if answer else len(answer_text.split())
-    fitting, seen = [], set(answer_keys)
+    fitting, seen, heads = [], set(answer_keys), set()
     answer_key = answer.key if answer else " ".join(normalize(w)[:6] for w in answer_text.split())
     family = sorted(analysis.family(answer_key, answer_text), key=lambda t: abs(t.section_order - order))
     related_ids = {id(t) for t in family}
@@ -121,7 +131,7 @@ def _distractors(
         # company with its subject, so this only orders them: alone it does not make a family
         # ("leaf node", "information gain" and "pruning" all sit beside "tree").
         alike = sorted(((-analysis.similarity(answer, t), n, t) for n, t in enumerate(nearest)), key=lambda x: x[:2])
-        nearest = [t for _score, _n, t in alike]
+        nearest = [t for score, _n, t in alike if -score >= MIN_SIMILARITY]
     for term in family + nearest:
         keys = set(term.key.split())
         # No word of the answer, none of the stem, not the same words as an option already taken
@@ -130,8 +140,9 @@ def _distractors(
         same_head_only = len(keys) > 1 and len(answer_keys) > 1 and shared == {term.key.split()[-1]}
         if (shared and not same_head_only) or keys & stem_keys or keys <= seen:
             continue  # ("dot product" for "cross product" is the family of its head, not a giveaway)
-        if abs(term.words - words) > (0 if agree and language == "de" else 1):
-            continue
+        german = agree and language == "de"
+        if abs(term.words - words) > 1 or (german and term.words > 1 and term.words != words):
+            continue  # a German noun alone fits where an adjective and noun do; an adjective must agree
         if (
             answer is not None
             and answer.plural is not None
@@ -140,7 +151,7 @@ def _distractors(
         ):
             continue
         # "eine echte Teilmenge": another adjective with the same ending before a noun that agrees
-        if agree and language == "de" and words > 1 and term.text.split()[0][-2:] != answer_text.split()[0][-2:]:
+        if german and term.words > 1 and term.text.split()[0][-2:] != answer_text.split()[0][-2:]:
             continue
         if agree and language == "de" and answer is not None:
             if term.plural is None or answer.plural is None or term.plural != answer.plural:
@@ -150,23 +161,32 @@ def _distractors(
         if not 1 / 3 <= len(term.text) / max(1, len(answer_text)) <= 3:
             continue
         low, answer_low = term.text.casefold(), answer_text.casefold()
-        if any(low.endswith(o) or o.endswith(low) for o in [answer_low, *(f.casefold() for _r, f in fitting)]):
+        if any(low.endswith(o) or o.endswith(low) for o in [answer_low, *(f.casefold() for _r, f, _k in fitting)]):
             continue  # Warteschlange for Schlange, Verteilung beside Exponentialverteilung: overlapping options
-        if term.text.casefold() in (f.casefold() for _family, f in fitting) or answer_visible(
+        is_family = id(term) in related_ids
+        head = keys and term.key.split()[-1]
+        if not is_family and (
+            analysis.offered[term.key] >= MAX_OFFERS or (head != answer_key.split()[-1] and head in heads)
+        ):
+            continue  # not "leaf node" in every question, nor "leaf node" beside "parent node" for "entropy"
+        if term.text.casefold() in (f.casefold() for _family, f, _key in fitting) or answer_visible(
             stem, term.text, language
         ):
             continue
         seen |= keys
-        fitting.append((id(term) in related_ids, _same_case(term.text, stem, language)))
+        heads.add(head)
+        fitting.append((is_family, _same_case(term.text, stem, language), term.key))
         if len(fitting) >= DISTRACTOR_POOL:
             break
-    related = [text for is_family, text in fitting if is_family]
-    if len(fitting) < 3 or len(related) < min_family:
+    if len(fitting) < 3:
         return None  # no three of the answer's kind: better no question than a giveaway
-    head = related[:4]
-    _seeded(stem).shuffle(head)
-    chosen = head[:3]
-    return chosen + [text for is_family, text in fitting if not is_family][: 3 - len(chosen)]
+    # Options as long as the answer first: a lone "kontextfreie Sprachen" among bare nouns stands out.
+    fitting.sort(key=lambda option: len(option[1].split()) != words)
+    related = [(text, key) for is_family, text, key in fitting if is_family][:4]
+    _seeded(stem).shuffle(related)
+    chosen = related[:3] + [(text, key) for is_family, text, key in fitting if not is_family][: 3 - len(related[:3])]
+    analysis.offered.update(key for _text, key in chosen)
+    return [text for text, _key in chosen]
 
 
 def _same_case(text: str, stem: str, language: str) -> str:
@@ -194,6 +214,9 @@ class OfflineProvider:
             cards.append(
                 FlashcardDraft("basic", _front(item, language), item.definition, item.section_order, item.snippet)
             )
+        for found in analysis.examples:
+            front = _texts(language)["examples"].format(count=_count_word(len(found.items), language), kind=found.kind)
+            cards.append(FlashcardDraft("basic", front, found.answer, found.section_order, found.snippet))
         clozes = sorted(analysis.statements, key=lambda s: -s.score)
         for statement in clozes:
             cards.append(
@@ -203,23 +226,18 @@ class OfflineProvider:
             )
         units = {s.section_order: s.unit for s in analysis.statements}
         units.update({d.section_order: d.unit for d in analysis.definitions})
+        units.update({e.section_order: e.unit for e in analysis.examples})
         cards = _per_unit(cards, CARDS_PER_UNIT, lambda c: (units.get(c.section_order, -1), normalize(c.back)[:40]))
         return _interleave(cards, limit)
 
     def generate_questions(self, sections: list[SourceSection], language: str, limit: int) -> list[QuestionDraft]:
         analysis = _analysis(sections, language)
-        questions = self._questions(analysis, language, MIN_FAMILY_DISTRACTORS)
-        for min_family in (1, 0):
-            if questions:
-                break
-            # A document whose terms form no families (few lists, definitions or compounds): a
-            # couple of questions with fewer related distractors rather than none at all.
-            questions = self._questions(analysis, language, min_family)[:FALLBACK_QUESTIONS]
+        questions = self._questions(analysis, language)
         answers = [(unit, normalize(q.options[q.correct_index])[:40]) for unit, q in questions]
         paired = _per_unit(list(zip(answers, questions, strict=True)), QUESTIONS_PER_UNIT, lambda pair: pair[0])
         return _interleave([question for _key, (_unit, question) in paired], limit)
 
-    def _questions(self, analysis: Analysis, language: str, min_family: int) -> list[tuple[int, QuestionDraft]]:
+    def _questions(self, analysis: Analysis, language: str) -> list[tuple[int, QuestionDraft]]:
         texts = _texts(language)
         questions: list[tuple[int, QuestionDraft]] = []
         for item in analysis.definitions:
@@ -227,9 +245,7 @@ class OfflineProvider:
             if answer_visible(item.definition, item.term, language, any_word=True):
                 continue  # "A statement that assigns …" → assignment: the stem gives it away
             answer = next((t for t in analysis.terms if normalize(t.text) == normalize(item.term)), None)
-            distractors = _distractors(
-                analysis, answer, item.term, stem, item.section_order, language, False, min_family
-            )
+            distractors = _distractors(analysis, answer, item.term, stem, item.section_order, language, False)
             if distractors:
                 explanation = texts["explanation"].format(snippet=item.snippet)
                 question = _question(stem, item.term, distractors, explanation, item.section_order, item.snippet)
@@ -245,7 +261,7 @@ class OfflineProvider:
             start, end = statement.tokens[blank.first].start, statement.tokens[blank.last].end
             stem = texts["fill_blank"].format(sentence=statement.text[:start] + BLANK + statement.text[end:])
             order = statement.section_order
-            distractors = _distractors(analysis, answer, blank.text, stem, order, language, True, min_family)
+            distractors = _distractors(analysis, answer, blank.text, stem, order, language, True)
             if distractors:
                 explanation = texts["explanation"].format(snippet=statement.snippet)
                 question = _question(stem, blank.text, distractors, explanation, order, statement.snippet)

@@ -97,6 +97,7 @@ class Analysis:
     language: str
     statements: list[Statement] = field(default_factory=list)
     definitions: list[Definition] = field(default_factory=list)
+    examples: list[Examples] = field(default_factory=list)
     terms: list[Term] = field(default_factory=list)
     # Words the document lists together ("Entropy, Gini impurity, or the misclassification
     # error"): the same kind of thing, so each is a fair distractor for the others.
@@ -105,6 +106,7 @@ class Analysis:
     # The words each term keeps company with in the document: terms used alike are of a kind
     # (Exponentialverteilung and Erlangverteilung both with Dichte, Parameter, Mittelwert).
     contexts: dict[str, Counter] = field(default_factory=dict)
+    offered: Counter = field(default_factory=Counter)  # how often each term was a distractor
 
     _norms: dict[str, float] = field(default_factory=dict)
     _similar: dict[tuple[str, str], float] = field(default_factory=dict)
@@ -220,7 +222,7 @@ def candidates(sections: list[SourceSection], language: str) -> tuple[list[State
         for start, end in nlp.sentence_spans(section.text):
             raw = section.text[start:end].strip().lstrip("•●▪◦‣–*- ")
             snippet = rubric.strip_label(raw)
-            text = snippet[:1].upper() + snippet[1:]
+            text = rubric.drop_footnote_marks(snippet[:1].upper() + snippet[1:])
             unit = unit_of.get(section.order, -1)
             if rubric.statement_problem(text, language) is None:
                 text = text if text[-1:] in ".!?" else text + "."  # a slide's bullet: shown, and tagged, with its stop
@@ -228,6 +230,18 @@ def candidates(sections: list[SourceSection], language: str) -> tuple[list[State
             elif _COLON_DEFINITION.match(raw):
                 described.append(Statement(raw, section.order, unit, raw))
     return found, described
+
+
+def sentences_all(sections: list[SourceSection]) -> list[Statement]:
+    """Every body sentence, unchecked: for the facts an instruction or question still names."""
+    unit_of = {order: unit.index for unit in document_units(sections) for order in unit.orders}
+    found = []
+    for section in body_sections(sections):
+        for start, end in nlp.sentence_spans(section.text):
+            raw = section.text[start:end].strip().lstrip("•●▪◦‣–*- ")
+            if len(raw) <= rubric.MAX_STATEMENT_CHARS:
+                found.append(Statement(raw, section.order, unit_of.get(section.order, -1), raw))
+    return found
 
 
 def _cheap_score(text: str, terms: rubric.DocumentTerms) -> float:
@@ -417,6 +431,136 @@ def colon_definition(statement: Statement, terms: rubric.DocumentTerms, language
     return Definition(term, "", definition, False, statement.section_order, statement.unit, statement.snippet)
 
 
+_DASHED = re.compile(r"^[-–•●▪]\s+(?P<definition>.{10,300})$")
+_DASH_INLINE = re.compile(r"^(?P<term>[A-ZÄÖÜ][\w\- ]{1,40}?)\s+[–—]\s+(?P<definition>.{15,300})$")
+
+
+def dashed_definitions(sections: list[SourceSection], language: str) -> list[Definition]:
+    """A slide's "Algorithm" line with "- A set of rules …" under it, or "Algorithm – A set of
+    rules …" on one line: a term and its description, as slides write definitions."""
+    unit_of = {order: unit.index for unit in document_units(sections) for order in unit.orders}
+    found = []
+    for section in body_sections(sections):
+        lines = [line.strip() for line in section.text.splitlines()]
+        for index, line in enumerate(lines):
+            inline = _DASH_INLINE.match(line)
+            below = _DASHED.match(lines[index + 1]) if index + 1 < len(lines) else None
+            if inline:
+                raw_term, raw_definition, snippet = inline.group("term"), inline.group("definition"), line
+            elif below and not line.endswith((".", ":", "?", "!")) and len(line.split()) <= 4:
+                raw_term, raw_definition = line, below.group("definition")
+                snippet = raw_definition
+            else:
+                continue
+            term, definition = _clean_term(raw_term, language), _clean_definition(raw_definition, language)
+            if not term or not definition or len(definition.split()) < 5:
+                continue
+            if rubric.answer_visible(definition, term, language) or rubric.statement_problem(
+                definition, language
+            ) not in (None, "fragment"):
+                continue  # a description is often no sentence ("A set of rules …"), but no debris either
+            unit = unit_of.get(section.order, -1)
+            found.append(Definition(term, "", definition, False, section.order, unit, snippet))
+    return found
+
+
+@dataclass
+class Examples:
+    """ "unsupervised learning algorithms such as clustering and principal component analysis":
+    a kind and the examples the document names for it."""
+
+    kind: str
+    items: list[str]
+    answer: str  # the examples as the source writes them
+    section_order: int
+    unit: int
+    snippet: str
+
+
+_EXAMPLES_CUE = {
+    "en": re.compile(r",? (?:such as|including|e\.g\.,?) "),
+    "de": re.compile(
+        r",? wie (?:z\. ?B\.|zum Beispiel|etwa|beispielsweise) |,? z\. ?B\. | wie (?=(?:der|die|das|den) )"
+    ),
+}
+_EXAMPLES_END = re.compile(
+    r"[.;:!?]|\s[-–]\s| (?:to|for|in|that|which|with|from|are|is|can|um|für|im|zur|zum|sind|ist|können|werden) "
+)
+_ITEM_SPLIT = re.compile(r",\s*(?:(?:and|or|und|oder)\s+)?|\s+(?:and|or|und|oder|sowie)\s+")
+_ARTICLE = re.compile(r"^(?:the|a|an|der|die|das|den|dem|ein|eine|einen|einem)\s+", re.I)
+MAX_EXAMPLES = 5
+_VAGUE_MODIFIERS = set(
+    "aforementioned above following such specific certain various other some many several different similar "
+    "genannten obigen folgenden solche bestimmte verschiedene andere einige viele mehrere ähnliche".split()
+)
+
+
+def examples(sentences: list[Statement], language: str) -> list[Examples]:
+    """Kinds and their examples from every body sentence, instructions and all: "Read Section 3 to
+    learn about unsupervised learning algorithms such as clustering and PCA" names a fact."""
+    lang = "de" if language == "de" else "en"
+    found = []
+    for sentence in sentences:
+        text = sentence.text
+        cue = _EXAMPLES_CUE[lang].search(text)
+        if not cue or "?" in text:
+            continue
+        kind = _example_kind(text[: cue.start()], lang)
+        rest = text[cue.end() :]
+        end = _EXAMPLES_END.search(rest)
+        span = rest[: end.start()] if end else rest
+        span = span.strip(" ,")
+        items = [_ARTICLE.sub("", item.strip()) for item in _ITEM_SPLIT.split(span) if item.strip()]
+        if not kind or not 2 <= len(items) <= MAX_EXAMPLES or not re.search(r" (?:and|or|und|oder|sowie) ", span):
+            continue
+        if not all(_example_item(item, lang) for item in items) or rubric.noise_problem(span):
+            continue
+        if any(normalize(item)[:5] in normalize(kind) for item in items):
+            continue  # "trees such as decision trees": the kind gives its example away
+        found.append(Examples(kind, items, span, sentence.section_order, sentence.unit, sentence.snippet))
+    return found
+
+
+def _example_kind(before: str, lang: str) -> str | None:
+    """The noun phrase just before the cue, plural ("learning algorithms", "Verteilungen")."""
+    words = re.findall(r"[^\W\d_][\w-]*", before)[-4:]
+    if not words or not re.search(r"[^\W\d_][\w-]*$", before.rstrip(" ,")):
+        return None
+    tokens = [t for t in nlp.tag(" ".join(words), lang) if t.text[0].isalnum()]
+    phrases = rubric.noun_phrases(" ".join(words), tuple(tokens), lang)
+    if not phrases or phrases[-1].last != len(tokens) - 1:
+        return None
+    phrase = phrases[-1]
+    head = phrase.head
+    if lang == "de":
+        features = nlp.noun_features(head.text)
+        if not features or not features[1]:
+            return None
+        adjectives = phrase.text.split()[:-1]
+        if any(not a.endswith("e") for a in adjectives):
+            return None  # "mit stetigen Verteilungen": a dative that no question can repeat
+    elif not nlp.plural(head, lang):
+        return None
+    if len(phrase.text.split()) == 1 and nlp.zipf(phrase.text, lang) >= 4.5:
+        return None  # "things such as …", "features such as …": too vague a kind to ask for
+    if any(w.casefold() in _VAGUE_MODIFIERS for w in phrase.text.split()):
+        return None  # "aforementioned concepts", "specific purposes": the kind needs its context
+    if head.text.casefold() in rubric.LABEL_WORDS[lang]:
+        return None
+    return phrase.text
+
+
+def _example_item(item: str, lang: str) -> bool:
+    words = item.split()
+    if not 1 <= len(words) <= 4 or not item[:1].isalnum() or len(item) > 50:
+        return False
+    tokens = [t for t in nlp.tag(item, lang) if t.text[0].isalnum()]
+    if not tokens:
+        return False
+    last = tokens[-1]
+    return nlp.is_noun(last, lang) or last.text.isupper() or item.endswith(")")
+
+
 def glossary_definitions(sections: list[SourceSection], language: str) -> list[Definition]:
     """ "term: definition" paragraphs, only where most of the document is such a list."""
     body = body_sections(sections)
@@ -442,6 +586,7 @@ def analyse(sections: list[SourceSection], language: str) -> Analysis:
     analysis = Analysis(language)
     glossary = glossary_definitions(sections, language)
     found, described = candidates(sections, language)
+    analysis.examples = examples(sentences_all(sections), language)
     statements = _tagged(found, terms, language)
     for statement in described:
         definition = colon_definition(statement, terms, language)
@@ -458,6 +603,7 @@ def analyse(sections: list[SourceSection], language: str) -> Analysis:
         _choose_blank(statement, terms, language)
         if statement.blank is not None:
             analysis.statements.append(statement)
+    analysis.definitions += dashed_definitions(sections, language)
     analysis.definitions = glossary + sorted(analysis.definitions, key=lambda d: d.section_order)
     inventory = _inventory(statements, terms, language)
     known = {term.key for term in inventory}

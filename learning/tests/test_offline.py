@@ -128,3 +128,42 @@ def test_a_beamer_pdf_without_outline_yields_german_cards_from_its_slides(tmp_pa
     assert "{{c1::Informationsgewinn}}" in fronts or "„Entropie“" in fronts
     for card in cards:
         assert card.snippet in sections[card.section_order].text
+
+
+def test_a_slide_s_term_with_its_dashed_description_becomes_a_definition_card():
+    sections = sections_of(
+        [
+            "Programming\nAlgorithm\n- A set of rules or steps used to solve a problem\n"
+            "Compiler – A program that translates source code into machine code before it runs.\n"
+            "Slide 3\n- see the next slide for more",
+        ]
+    )
+    cards = OfflineProvider().generate_flashcards(sections, "en", 20)
+    basic = {card.front: card.back for card in cards if card.kind == "basic"}
+    assert basic["What is meant by “Algorithm”?"] == "A set of rules or steps used to solve a problem."
+    assert basic["What is meant by “Compiler”?"].startswith("A program that translates source code")
+    assert not any("Slide" in front for front in basic)
+
+
+def test_examples_a_document_names_for_a_kind_become_a_card_even_inside_an_instruction():
+    en = sections_of(
+        [
+            "Part 5\nRead Section 3 of the e-book to learn about unsupervised learning algorithms such as "
+            "clustering and principal component analysis (PCA).\nThe aforementioned concepts such as "
+            "vectors and scalars are explained there.",
+        ]
+    )
+    cards = OfflineProvider().generate_flashcards(en, "en", 20)
+    basic = {card.front: card.back for card in cards if card.kind == "basic"}
+    assert basic == {
+        "Give two examples of unsupervised learning algorithms.": "clustering and principal component analysis (PCA)"
+    }
+    de = sections_of(
+        [
+            "Verteilungen\nIn der Warteschlangentheorie werden stetige Verteilungen wie die Exponentialverteilung "
+            "und die Erlangverteilung für die Bedienzeiten verwendet.",
+        ]
+    )
+    cards = OfflineProvider().generate_flashcards(de, "de", 20)
+    basic = {card.front: card.back for card in cards if card.kind == "basic"}
+    assert basic["Nenne zwei Beispiele für stetige Verteilungen."] == "die Exponentialverteilung und die Erlangverteilung"

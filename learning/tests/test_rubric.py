@@ -187,3 +187,39 @@ def test_the_documents_own_subject_is_no_blank_but_its_other_terms_are():
     terms = DocumentTerms.of(sections, "en")
     assert card_problem("cloze", "A pure node has zero {{c1::entropy}}.", "x", "en", terms) == "topic"
     assert card_problem("cloze", "Entropy measures the {{c1::impurity}} of a node.", "x", "en", terms) is None
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "expected"),
+    [
+        ("en", "While rules are more expressive, they are more prone to overfitting than decision trees.", None),
+        ("en", "While this works, it is slow on large datasets with many features.", "dangling start"),
+        ("en", "Since this is the case, the tree keeps growing until every leaf is pure.", "dangling start"),
+        ("de", "Da die Bedienzeiten unabhängig sind, ist die Wartezeit exponentialverteilt.", None),
+        ("de", "Da diese unabhängig sind, ist die Wartezeit exponentialverteilt.", "dangling start"),
+        ("de", "Da ist die Wartezeit der Kunden in der Schlange exponentialverteilt.", "dangling start"),
+    ],
+)
+def test_a_subordinate_clause_may_open_a_statement_that_names_its_subject(language, sentence, expected):
+    assert statement_problem(sentence, language) == expected
+
+
+def test_an_english_connective_is_stripped_and_the_rest_judged_alone():
+    kept = strip_label("However, a balanced binary decision tree has a depth that grows with the data.")
+    assert kept == "a balanced binary decision tree has a depth that grows with the data."
+    dangling = strip_label("Hence, it should be obvious that the prediction step is fast.")
+    assert statement_problem(dangling[:1].upper() + dangling[1:], "en") == "dangling start"
+
+
+def test_footnote_numbers_glued_to_words_are_dropped_and_symbols_kept():
+    from learning.rubric import drop_footnote_marks
+
+    assert drop_footnote_marks(
+        "The best split lies between adjacent examples7 with different class labels8."
+    ) == ("The best split lies between adjacent examples with different class labels.")
+    assert drop_footnote_marks("Mutual information is the reduction of entropy.10") == (
+        "Mutual information is the reduction of entropy."
+    )
+    assert drop_footnote_marks("Die Tiefe ist log2 n und W0 ist die Wartezeit.") == (
+        "Die Tiefe ist log2 n und W0 ist die Wartezeit."
+    )
