@@ -30,7 +30,8 @@ DISTRACTOR_POOL = 8
 NEARBY_TERMS = 60  # distractors of the answer's kind but not its family come from this close
 # Distractors come from the answer's family first (listed with it, defined like it, the same head
 # noun), then from the terms nearby that the document uses alike: at least this cosine of contexts.
-MIN_SIMILARITY = 0.05
+MIN_SIMILARITY = 0.1
+FALLBACK_QUESTIONS = 2
 MAX_OFFERS = 3  # a term not of the answer's family is a distractor in at most this many questions
 
 TEXTS = {
@@ -116,6 +117,7 @@ def _distractors(
     order: int,
     language: str,
     agree: bool,
+    same_shape: bool = True,
 ):
     """Three terms of the answer's kind from the same document, nearest to the question's place first."""
     stem_keys = {normalize(w)[:6] for w in re.findall(r"[^\W\d_]{4,}", stem)}
@@ -131,7 +133,8 @@ def _distractors(
         # company with its subject, so this only orders them: alone it does not make a family
         # ("leaf node", "information gain" and "pruning" all sit beside "tree").
         alike = sorted(((-analysis.similarity(answer, t), n, t) for n, t in enumerate(nearest)), key=lambda x: x[:2])
-        nearest = [t for score, _n, t in alike if -score >= MIN_SIMILARITY]
+        least = MIN_SIMILARITY if same_shape else MIN_SIMILARITY / 2
+        nearest = [t for score, _n, t in alike if -score >= least]
     for term in family + nearest:
         keys = set(term.key.split())
         # No word of the answer, none of the stem, not the same words as an option already taken
@@ -141,8 +144,10 @@ def _distractors(
         if (shared and not same_head_only) or keys & stem_keys or keys <= seen:
             continue  # ("dot product" for "cross product" is the family of its head, not a giveaway)
         german = agree and language == "de"
-        if abs(term.words - words) > 1 or (german and term.words > 1 and term.words != words):
-            continue  # a German noun alone fits where an adjective and noun do; an adjective must agree
+        if abs(term.words - words) > (0 if same_shape else 1):
+            continue  # options of one shape: a lone "kontextfreie Sprachen" among bare nouns stands out
+        if german and answer is not None and answer.plural and _dative_ending(answer_text) != _dative_ending(term.text):
+            continue  # "aus kontextfreien Grammatiken" takes no "Ausdrücke": the plural's case must show alike
         if (
             answer is not None
             and answer.plural is not None
@@ -180,13 +185,16 @@ def _distractors(
             break
     if len(fitting) < 3:
         return None  # no three of the answer's kind: better no question than a giveaway
-    # Options as long as the answer first: a lone "kontextfreie Sprachen" among bare nouns stands out.
-    fitting.sort(key=lambda option: len(option[1].split()) != words)
     related = [(text, key) for is_family, text, key in fitting if is_family][:4]
     _seeded(stem).shuffle(related)
     chosen = related[:3] + [(text, key) for is_family, text, key in fitting if not is_family][: 3 - len(related[:3])]
     analysis.offered.update(key for _text, key in chosen)
     return [text for text, _key in chosen]
+
+
+def _dative_ending(text: str) -> bool:
+    """A German plural that ends in -n or -s reads the same in the dative; one that does not, does not."""
+    return text.endswith(("n", "s"))
 
 
 def _same_case(text: str, stem: str, language: str) -> str:
@@ -232,12 +240,16 @@ class OfflineProvider:
 
     def generate_questions(self, sections: list[SourceSection], language: str, limit: int) -> list[QuestionDraft]:
         analysis = _analysis(sections, language)
-        questions = self._questions(analysis, language)
+        questions = self._questions(analysis, language, same_shape=True)
+        if not questions:
+            # Options of one length and use for none of its sentences: a couple of questions whose
+            # options differ by a word or share less context, rather than none at all.
+            questions = self._questions(analysis, language, same_shape=False)[:FALLBACK_QUESTIONS]
         answers = [(unit, normalize(q.options[q.correct_index])[:40]) for unit, q in questions]
         paired = _per_unit(list(zip(answers, questions, strict=True)), QUESTIONS_PER_UNIT, lambda pair: pair[0])
         return _interleave([question for _key, (_unit, question) in paired], limit)
 
-    def _questions(self, analysis: Analysis, language: str) -> list[tuple[int, QuestionDraft]]:
+    def _questions(self, analysis: Analysis, language: str, same_shape: bool) -> list[tuple[int, QuestionDraft]]:
         texts = _texts(language)
         questions: list[tuple[int, QuestionDraft]] = []
         for item in analysis.definitions:
@@ -245,7 +257,9 @@ class OfflineProvider:
             if answer_visible(item.definition, item.term, language, any_word=True):
                 continue  # "A statement that assigns …" → assignment: the stem gives it away
             answer = next((t for t in analysis.terms if normalize(t.text) == normalize(item.term)), None)
-            distractors = _distractors(analysis, answer, item.term, stem, item.section_order, language, False)
+            distractors = _distractors(
+                analysis, answer, item.term, stem, item.section_order, language, False, same_shape
+            )
             if distractors:
                 explanation = texts["explanation"].format(snippet=item.snippet)
                 question = _question(stem, item.term, distractors, explanation, item.section_order, item.snippet)
@@ -261,7 +275,7 @@ class OfflineProvider:
             start, end = statement.tokens[blank.first].start, statement.tokens[blank.last].end
             stem = texts["fill_blank"].format(sentence=statement.text[:start] + BLANK + statement.text[end:])
             order = statement.section_order
-            distractors = _distractors(analysis, answer, blank.text, stem, order, language, True)
+            distractors = _distractors(analysis, answer, blank.text, stem, order, language, True, same_shape)
             if distractors:
                 explanation = texts["explanation"].format(snippet=statement.snippet)
                 question = _question(stem, blank.text, distractors, explanation, order, statement.snippet)

@@ -265,9 +265,24 @@ def _tagged(statements: list[Statement], terms: rubric.DocumentTerms, language: 
     return sorted(kept, key=lambda s: (s.section_order, s.text))
 
 
+def without_common_modifiers(phrase: rubric.Phrase, text: str, tokens: tuple[nlp.Token, ...], language: str):
+    """ "standard criterion" → "criterion", "larger hypothesis space" → "hypothesis space",
+    "eigenes Paket" → "Paket": a common adjective is the sentence's wording, not part of the term
+    (and an option list cannot repeat it)."""
+    first = phrase.first
+    while first < phrase.last and (
+        nlp.is_adjective(tokens[first], language) and nlp.zipf(tokens[first].text, language) >= COMMON_MODIFIER
+    ):
+        first += 1
+    if first == phrase.first:
+        return phrase
+    return rubric.Phrase(first, phrase.last, text[tokens[first].start : tokens[phrase.last].end], phrase.head)
+
+
 def _choose_blank(statement: Statement, terms: rubric.DocumentTerms, language: str) -> None:
     best = None
     for phrase in rubric.noun_phrases(statement.text, statement.tokens, language):
+        phrase = without_common_modifiers(phrase, statement.text, statement.tokens, language)
         if len(phrase.text.split()) > MAX_TERM_WORDS:
             continue
         if rubric.blank_problem(statement.tokens, phrase, language, terms) is not None:

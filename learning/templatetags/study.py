@@ -3,7 +3,11 @@ from __future__ import annotations
 import re
 
 from django import template
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+
+from learning.generation.text import normalize
 
 register = template.Library()
 _CLOZE = re.compile(r"\{\{c\d+::(.+?)(?:::[^}]*)?\}\}")
@@ -16,8 +20,23 @@ def cloze_front(text: str) -> str:
 
 
 @register.filter
-def cloze_full(text: str) -> str:
-    return _CLOZE.sub(r"\1", text)
+def cloze_full(text: str) -> SafeString:
+    """A cloze card's back: the whole sentence with the answer highlighted where the gap was."""
+    parts, last = [], 0
+    for match in _CLOZE.finditer(text):
+        parts += [escape(text[last : match.start()]), format_html('<mark class="answer">{}</mark>', match.group(1))]
+        last = match.end()
+    parts.append(escape(text[last:]))
+    return mark_safe("".join(parts))  # noqa: S308 - every part is escaped above
+
+
+@register.filter
+def cloze_extra(card: object) -> str:
+    """What a cloze card's back adds to its sentence: nothing when it only repeats the hidden term
+    (as generated cards do), else the student's own note."""
+    back = getattr(card, "back", "") or ""
+    answers = {normalize(answer) for answer in _CLOZE.findall(getattr(card, "front", ""))}
+    return "" if normalize(back) in answers or not back.strip() else back
 
 
 @register.filter

@@ -166,4 +166,54 @@ def test_examples_a_document_names_for_a_kind_become_a_card_even_inside_an_instr
     )
     cards = OfflineProvider().generate_flashcards(de, "de", 20)
     basic = {card.front: card.back for card in cards if card.kind == "basic"}
-    assert basic["Nenne zwei Beispiele für stetige Verteilungen."] == "die Exponentialverteilung und die Erlangverteilung"
+    expected = "die Exponentialverteilung und die Erlangverteilung"
+    assert basic["Nenne zwei Beispiele für stetige Verteilungen."] == expected
+
+
+def test_options_have_the_answer_s_shape_and_a_german_plural_its_case():
+    from collections import Counter
+
+    from learning.generation import nlp
+    from learning.generation.offline import _distractors
+    from learning.generation.statements import Analysis, Term
+
+    def term(text: str, plural: bool, gender: str | None = None) -> Term:
+        key = " ".join(normalize(w)[:6] for w in text.split())
+        head = nlp.Token(text.split()[-1], text.split()[-1], "NN", 0, 0)
+        return Term(text, key, head, len(text.split()), plural, gender, 0)
+
+    analysis = Analysis("de")
+    analysis.terms = [
+        term(t, True)
+        for t in ("Ausdrücke", "Ableitungsbäume", "Automaten", "Sprachen", "Parsern", "Lexern", "Tokens", "Zustände")
+    ] + [term("regulären Sprachen", True), term("endlichen Automaten", True), term("formalen Systemen", True)]
+    answer = term("kontextfreien Grammatiken", True)
+    shared = Counter({"formal": 2, "automat": 1, "wort": 1})  # all used alike in the document
+    analysis.contexts = {t.key.split()[-1]: shared for t in [*analysis.terms, answer]}
+    stem = "Ergänze die Lücke: In der Praxis werden aus _____ Parser erzeugt."
+    options = _distractors(analysis, answer, answer.text, stem, 0, "de", True)
+    assert sorted(options) == ["endlichen Automaten", "formalen Systemen", "regulären Sprachen"]
+    single = term("Grammatiken", True)
+    options = _distractors(analysis, single, single.text, stem.replace("Parser", "Compiler"), 0, "de", True)
+    assert options and all(len(o.split()) == 1 and o.endswith(("n", "s")) for o in options), options
+
+
+def test_no_term_is_a_distractor_everywhere():
+    from collections import Counter
+
+    from learning.generation.offline import MAX_OFFERS
+
+    questions = OfflineProvider().generate_questions(sections_of(documents.EN_PAGES * 3), "en", 50)
+    offered = Counter(o for q in questions for i, o in enumerate(q.options) if i != q.correct_index)
+    assert questions and max(offered.values()) <= MAX_OFFERS + 3  # + family members, which may repeat
+
+
+def test_a_common_adjective_stays_in_the_sentence_and_out_of_the_blank():
+    pages = [
+        "Splitting\nThe standard splitting criterion in decision trees is the information gain of a split. "
+        "Rules have a larger hypothesis space than decision trees, so rules overfit more easily. "
+        "Decision trees and rule sets are models with a hypothesis space.",
+    ]
+    cards = OfflineProvider().generate_flashcards(sections_of(pages), "en", 20)
+    blanks = [card.back for card in cards if card.kind == "cloze"]
+    assert blanks and not any(blank.split()[0] in ("standard", "larger") for blank in blanks)

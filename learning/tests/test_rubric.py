@@ -214,9 +214,9 @@ def test_an_english_connective_is_stripped_and_the_rest_judged_alone():
 def test_footnote_numbers_glued_to_words_are_dropped_and_symbols_kept():
     from learning.rubric import drop_footnote_marks
 
-    assert drop_footnote_marks(
-        "The best split lies between adjacent examples7 with different class labels8."
-    ) == ("The best split lies between adjacent examples with different class labels.")
+    assert drop_footnote_marks("The best split lies between adjacent examples7 with different class labels8.") == (
+        "The best split lies between adjacent examples with different class labels."
+    )
     assert drop_footnote_marks("Mutual information is the reduction of entropy.10") == (
         "Mutual information is the reduction of entropy."
     )

@@ -39,6 +39,21 @@ def test_a_session_shows_a_card_with_intervals_and_a_rating_moves_on(student, up
     assert "A […] has a direction." in page and Review.objects.get().rating == 4
 
 
+def test_a_cloze_card_s_back_is_its_sentence_with_the_answer_highlighted_not_repeated(student, upload):
+    card = Flashcard.objects.get(kind="cloze")
+    card.back = "vector"  # generated clozes carry the hidden term as their back
+    card.save()
+    Flashcard.objects.exclude(pk=card.pk).update(suspended=True)
+    page = student.get(f"/study/session/?upload={upload.pk}").content.decode()
+    back = page.split('data-testid="back"', 1)[1].split("</p>", 1)[0]
+    assert '>A <mark class="answer">vector</mark> has a direction.' in back
+    assert back.count("vector") == 1
+    FlashcardFactory(upload=upload, kind="cloze", front="<b>{{c1::Scalars}}</b> have no direction.", back="See p. 2")
+    Flashcard.objects.filter(pk=card.pk).update(suspended=True)
+    back = student.get(f"/study/session/?upload={upload.pk}").content.decode().split('data-testid="back"', 1)[1]
+    assert '&lt;b&gt;<mark class="answer">Scalars</mark>&lt;/b&gt; have no direction.<br>See p. 2' in back
+
+
 def test_write_mode_grades_the_typed_answer_and_suggests_a_rating(student, upload):
     card = Flashcard.objects.get(kind="cloze")
     page = student.post(f"/study/cards/{card.pk}/check/", {"answer": "Vektor", "upload": upload.pk, "mode": "write"})
