@@ -188,16 +188,31 @@ def _load_nouns() -> dict[str, tuple[str | None, bool, bool]]:
         singular = [i for i, name in enumerate(header) if "singular" in name]
         plural_columns = [i for i, name in enumerate(header) if "plural" in name]
         nominative = {i for i, name in enumerate(header) if name.startswith("nominativ")}
+        plural_of: dict[str, str] = {}  # nominative plural form -> its lemma
+        singular_of: dict[str, str] = {}  # nominative singular form -> its lemma
+        genders: dict[str, set[str]] = {}  # "Reiter" (m, a rider) and "Reiter" (f?): no gender to agree with
         for row in reader:
             gender = row[genus] if row[genus] in GENDERS else None
             for column in plural_columns:
                 if row[column] and (row[column] not in table or column in nominative):
                     table[row[column]] = (None, True, column in nominative)
+                    if column in nominative:
+                        plural_of.setdefault(row[column], row[0])
             if gender:
                 for column in singular:
                     form = row[column]
                     if form and (form not in table or table[form][1] or column in nominative):
                         table[form] = (gender, False, column in nominative)
+                        if column in nominative:
+                            singular_of[form] = row[0]
+                            genders.setdefault(form, set()).add(gender)
+    # "Namen": a rare singular variant, and the plural of "Name": its number shows only in the
+    # sentence, so it agrees with no option list ("Ein Objektnamen" is no German).
+    for form, lemma in singular_of.items():
+        if plural_of.get(form, lemma) != lemma and table[form][2]:
+            table[form] = (table[form][0], False, False)
+        elif len(genders.get(form, ())) > 1 and not table[form][1]:
+            table[form] = (None, False, table[form][2])
     return table
 
 

@@ -17,7 +17,7 @@ import hashlib
 import random
 import re
 
-from learning.generation import FlashcardDraft, QuestionDraft, SourceSection, TopicDraft
+from learning.generation import FlashcardDraft, QuestionDraft, SourceSection, TopicDraft, nlp
 from learning.generation.nlp import split_sentences
 from learning.generation.statements import Analysis, Definition, Statement, Term, analyse, body_sections, term_of
 from learning.generation.text import is_informative, key_terms, normalize, remembered, sentences
@@ -144,8 +144,8 @@ def _distractors(
         if (shared and not same_head_only) or keys & stem_keys or keys <= seen:
             continue  # ("dot product" for "cross product" is the family of its head, not a giveaway)
         german = agree and language == "de"
-        if abs(term.words - words) > (0 if same_shape else 1):
-            continue  # options of one shape: a lone "kontextfreie Sprachen" among bare nouns stands out
+        if abs(term.words - words) > (0 if same_shape and agree else 1):
+            continue  # a gap's options of one shape: a lone "kontextfreie Sprachen" among bare nouns stands out
         if german and answer is not None and answer.plural and _dative_ending(answer_text) != _dative_ending(term.text):
             continue  # "aus kontextfreien Grammatiken" takes no "Ausdrücke": the plural's case must show alike
         if (
@@ -169,6 +169,8 @@ def _distractors(
         if any(low.endswith(o) or o.endswith(low) for o in [answer_low, *(f.casefold() for _r, f, _k in fitting)]):
             continue  # Warteschlange for Schlange, Verteilung beside Exponentialverteilung: overlapping options
         is_family = id(term) in related_ids
+        if not is_family and language == "de" and _process_noun(term.text):
+            continue  # "Erstellung", "Berechnung", "Betrachtungen": any text's wording, no concept of this one
         head = keys and term.key.split()[-1]
         if not is_family and (
             analysis.offered[term.key] >= MAX_OFFERS or (head != answer_key.split()[-1] and head in heads)
@@ -190,6 +192,15 @@ def _distractors(
     chosen = related[:3] + [(text, key) for is_family, text, key in fitting if not is_family][: 3 - len(related[:3])]
     analysis.offered.update(key for _text, key in chosen)
     return [text for text, _key in chosen]
+
+
+PROCESS_NOUN_ZIPF = 3.3
+
+
+def _process_noun(text: str) -> bool:
+    """A common German -ung noun of its own (not a compound's head): the name of an activity
+    ("Erstellung", "Untersuchungen"), at home in every subject."""
+    return " " not in text and text.endswith(("ung", "ungen")) and nlp.zipf(text, "de") >= PROCESS_NOUN_ZIPF
 
 
 def _dative_ending(text: str) -> bool:

@@ -291,8 +291,34 @@ def _choose_blank(statement: Statement, terms: rubric.DocumentTerms, language: s
         score = terms.specificity(words) + (1.0 if len(words) > 1 else 0.0)
         if best is None or score > best[0]:
             best = (score, phrase)
-    if best:
+    if best and not _concept_elsewhere(statement, best[1], terms, language):
         statement.score, statement.blank = best
+
+
+CONCEPT_MARGIN = 1.2  # Zipf: a word outside the blank this much rarer is the sentence's concept
+COMMON_BLANK = 3.5  # a one-word blank at least this common can be the sentence's filler
+
+
+def _concept_elsewhere(statement: Statement, phrase: rubric.Phrase, terms: rubric.DocumentTerms, language: str):
+    """A common one-word blank while a much rarer word outside it carries the sentence ("Strings
+    are immutable - we cannot change the {contents}", "ein eigenes {Paket} für Excel-Daten"):
+    blanking the filler would ask nothing worth learning. The document's subject words, names and
+    abbreviations do not count (rare everywhere, or asked elsewhere)."""
+    if phrase.first != phrase.last:
+        return False  # "hypothesis space", "disjunkten Intervallen": a term of its own
+    blank = nlp.zipf(phrase.head.text, language)
+    if blank < COMMON_BLANK:
+        return False
+    stop = stopwords(language)
+    for index, token in enumerate(statement.tokens):
+        word = token.text
+        if index == phrase.first or len(word) < 4 or not word.isalpha() or word.casefold() in stop:
+            continue
+        if sum(ch.isupper() for ch in word) > 1 or nlp.is_name(token, language) or terms.topic_word(word):
+            continue
+        if nlp.zipf(word, language) <= blank - CONCEPT_MARGIN:
+            return True
+    return False
 
 
 def term_of(phrase: rubric.Phrase, tokens: tuple[nlp.Token, ...], language: str, order: int) -> Term:

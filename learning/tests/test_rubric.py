@@ -223,3 +223,29 @@ def test_footnote_numbers_glued_to_words_are_dropped_and_symbols_kept():
     assert drop_footnote_marks("Die Tiefe ist log2 n und W0 ist die Wartezeit.") == (
         "Die Tiefe ist log2 n und W0 ist die Wartezeit."
     )
+
+
+def test_a_german_noun_form_whose_number_or_gender_only_the_sentence_shows_agrees_with_no_option_list():
+    from learning.generation.nlp import noun_features
+
+    assert noun_features("Verteilung") == ("f", False, True)
+    assert noun_features("Datentypen") == (None, True, True)
+    # "Namen": a rare singular variant and the plural of "Name" ("Ein Objektnamen" is no German)
+    assert noun_features("Objektnamen")[2] is False
+    assert noun_features("Reiter")[0] is None  # der Reiter (rider), die Reiter (tab): no gender to agree with
+
+
+def test_a_common_one_word_blank_beside_the_sentence_s_rarer_concept_is_no_cloze():
+    from learning.generation.offline import OfflineProvider
+    from learning.tests.test_offline import sections_of
+
+    pages = [
+        "Strings\nStrings are immutable - we cannot change the contents of a string in place. "
+        "Python strings store text, and immutable strings can be shared safely between functions.",
+        "Warteschlangen\nDie Exponentialverteilung hat eine Sonderstellung wegen ihrer Gedächtnislosigkeit. "
+        "Die Exponentialverteilung beschreibt Bedienzeiten und Zwischenankunftszeiten.",
+    ]
+    en = OfflineProvider().generate_flashcards(sections_of(pages[:1]), "en", 20)
+    assert not any(card.back == "contents" for card in en)
+    de = OfflineProvider().generate_flashcards(sections_of(pages[1:]), "de", 20)
+    assert any(card.kind == "cloze" and card.back == "Exponentialverteilung" for card in de), de

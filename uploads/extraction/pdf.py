@@ -41,21 +41,32 @@ _DIGITS_AND_SPACES = re.compile(r"[\d\s]+")
 MAX_RUNNING_CHARS = 200  # a running header or footer is a line or two; longer text is never one
 
 
+_NUMBERED = re.compile(r"^\s*\d{1,4}\s+\S|\S\s+\d{1,4}\s*$")
+NUMBERED_HEADER_PAGES = 3
+
+
 def _signature(text: str) -> str:
-    """The text without page numbers, to compare across pages; empty for text too long to repeat."""
+    """The text without page numbers, to compare across pages; empty for text too long to repeat.
+    A line that carries a page number at its start or end is marked ("#"): a chapter's running
+    header ("ABSCHÄTZUNGEN UND NÄHERUNGEN 19") repeats on that chapter's pages only."""
     if len(text) > MAX_RUNNING_CHARS:
         return ""
-    return _DIGITS_AND_SPACES.sub(" ", text.casefold()).strip()
+    signature = _DIGITS_AND_SPACES.sub(" ", text.casefold()).strip()
+    return signature + "#" if signature and _NUMBERED.search(text) else signature
 
 
 def _running_lines(signatures: list[list[str]]) -> set[str]:
-    """Running headers and footers: the same text (page numbers aside) on many pages."""
+    """Running headers and footers: the same text (page numbers aside) on many pages, or a
+    numbered line first or last on a few."""
     if len(signatures) < 4:
         return set()
     counts: Counter[str] = Counter()
+    edges: Counter[str] = Counter()
     for units in signatures:
         counts.update(set(units))
-    return {sig for sig, count in counts.items() if sig and count >= max(3, 0.4 * len(signatures))}
+        edges.update({sig for sig in units[:1] + units[-1:] if sig.endswith("#")})
+    running = {sig for sig, count in counts.items() if sig and count >= max(3, 0.4 * len(signatures))}
+    return running | {sig for sig, count in edges.items() if count >= NUMBERED_HEADER_PAGES}
 
 
 def _page_blocks(page: pymupdf.Page) -> list[str]:
