@@ -99,7 +99,10 @@ _DE_CONTEXT = re.compile(
     r"\b(?:[Ww]ir|uns)\b (?:\w+ )?(?:betrachten|erhalten|setzen|nehmen|schreiben|führen|beschränken|wollen|sehen|"
     r"haben|suchen|beginnen|kommen|bekommen|müssen|möchten|machen|brauchen)\b|\bunser\w*\b|\b(?:dabei|hierbei|hierzu|dazu|davon|darauf|daraus|deshalb|deswegen)\b|"
     r"\bwerden wir\b|\bwie (?:oben|unten|bereits|vorher|gesehen|gezeigt)\b|\b(?:oben|unten|obige\w*|folgende\w*|"
-    r"siehe|vgl|vorhin|später|zuvor|hier|dort)\b",
+    r"siehe|vgl|vorhin|später|zuvor|hier|dort)\b|"
+    # "Die Daten sind so für … vorbereitet": "so" standing for a way shown before (not "so … wie/dass")
+    r"\b(?:ist|sind|wird|werden|wurde|wurden|hat|haben|kann|können|lässt|lassen) (?:\w+ )?so\b"
+    r"(?! ?genannt)(?!.*\b(?:wie|dass|daß|als)\b)",
 )
 _PREMISE = {
     "en": set("let suppose assume consider given recall remember imagine say take define denote".split()),

@@ -249,3 +249,14 @@ def test_a_common_one_word_blank_beside_the_sentence_s_rarer_concept_is_no_cloze
     assert not any(card.back == "contents" for card in en)
     de = OfflineProvider().generate_flashcards(sections_of(pages[1:]), "de", 20)
     assert any(card.kind == "cloze" and card.back == "Exponentialverteilung" for card in de), de
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Die Daten sind so für geostatistische Analysen vorbereitet.", "refers to context"),
+        ("Die Wartezeit ist so groß wie die Bedienzeit der Kunden im System.", None),
+    ],
+)
+def test_a_german_so_that_stands_for_a_way_shown_before_needs_its_context(sentence, expected):
+    assert statement_problem(sentence, "de") == expected
