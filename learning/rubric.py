@@ -634,7 +634,7 @@ _CLOZE_MARK = re.compile(r"\{\{c\d+::(.+?)(?:::[^}]*)?\}\}")
 BLANK = "_____"
 
 
-def _phrase_at(sentence: str, tokens: tuple[nlp.Token, ...], start: int, end: int) -> Phrase | None:
+def phrase_at(sentence: str, tokens: tuple[nlp.Token, ...], start: int, end: int) -> Phrase | None:
     inside = [i for i, t in enumerate(tokens) if t.start >= start and t.end <= end and t.text[0].isalnum()]
     if not inside:
         return None
@@ -650,10 +650,54 @@ def _blank_in_sentence(sentence: str, start: int, answer: str, language: str, te
     problem = structure_problem(tokens, language)
     if problem:
         return problem
-    phrase = _phrase_at(sentence, tokens, start, start + len(answer))
+    phrase = phrase_at(sentence, tokens, start, start + len(answer))
     if phrase is None:
         return "not a noun"
+    if is_quoted(sentence, start, start + len(answer)):
+        return quoted_blank_problem(tokens, phrase, language, terms)
     return blank_problem(tokens, phrase, language, terms)
+
+
+_OPENING_QUOTES, _CLOSING_QUOTES = '“„"«‘‚', '”“"»’‘'
+QUOTED = re.compile(r"[“„\"«]([^“”„\"«»]{2,40})[”“\"»]")
+MAX_QUOTED_WORDS = 3
+
+
+def is_quoted(sentence: str, start: int, end: int) -> bool:
+    return (
+        start > 0
+        and end < len(sentence)
+        and sentence[start - 1] in _OPENING_QUOTES
+        and (sentence[end] in _CLOSING_QUOTES)
+    )
+
+
+def quoted_blank_problem(
+    tokens: tuple[nlp.Token, ...], phrase: Phrase, language: str, terms: DocumentTerms | None
+) -> str | None:
+    """A term the author puts in quotes ("Lists are “mutable”", „die sogenannte „Disziplin“"):
+    the document's own word for a concept, whatever its part of speech; still not a label, a
+    generic word, a phrase of many words or one visible elsewhere."""
+    lang = "de" if language == "de" else "en"
+    words = [t for t in tokens[phrase.first : phrase.last + 1] if t.text[0].isalnum()]
+    if not words or len(words) > MAX_QUOTED_WORDS or not all(t.text.replace("-", "").isalpha() for t in words):
+        return "not a term"
+    if any(t.text.casefold() in LABEL_WORDS[lang] for t in words):
+        return "label"
+    limit = GENERIC_ZIPF if lang == "de" else GENERIC_ZIPF_EN
+    if all(nlp.zipf(t.text, language) >= limit for t in words) and not (
+        terms is not None and any(terms.domain_word(t.text) for t in words)
+    ):
+        return "generic"
+    inside = {_lemma_key(t) for t in words if len(t.text) > 3}
+    outside = {
+        _lemma_key(t)
+        for i, t in enumerate(tokens)
+        if not phrase.first <= i <= phrase.last and t.text[0].isalpha() and len(t.text) > 3
+    }
+    if inside & outside:
+        return "visible elsewhere"
+    return None
 
 
 def card_problem(kind: str, front: str, back: str, language: str, terms: DocumentTerms | None) -> str | None:

@@ -282,6 +282,8 @@ class OfflineProvider:
             if per_unit.get(statement.unit, 0) >= QUESTIONS_PER_UNIT:
                 continue  # the page has its questions: no time on more distractor searches there
             blank = statement.blank
+            if not nlp.is_noun(blank.head, language):
+                continue  # a quoted adjective ("mutable"): no list of terms offers its kind
             answer = term_of(blank, statement.tokens, language, statement.section_order)
             start, end = statement.tokens[blank.first].start, statement.tokens[blank.last].end
             stem = texts["fill_blank"].format(sentence=statement.text[:start] + BLANK + statement.text[end:])

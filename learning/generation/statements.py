@@ -279,7 +279,23 @@ def without_common_modifiers(phrase: rubric.Phrase, text: str, tokens: tuple[nlp
     return rubric.Phrase(first, phrase.last, text[tokens[first].start : tokens[phrase.last].end], phrase.head)
 
 
+def _quoted_blank(statement: Statement, terms: rubric.DocumentTerms, language: str) -> rubric.Phrase | None:
+    """The term the author quotes, if it makes a fair blank."""
+    for match in rubric.QUOTED.finditer(statement.text):
+        phrase = rubric.phrase_at(statement.text, statement.tokens, match.start(1), match.end(1))
+        if phrase is None or phrase.text != match.group(1).strip():
+            continue
+        if rubric.quoted_blank_problem(statement.tokens, phrase, language, terms) is None:
+            return phrase
+    return None
+
+
 def _choose_blank(statement: Statement, terms: rubric.DocumentTerms, language: str) -> None:
+    quoted = _quoted_blank(statement, terms, language)
+    if quoted is not None:
+        # The author's own emphasis: "Lists are “mutable”", die sogenannte „Disziplin“.
+        statement.score, statement.blank = terms.specificity(quoted.text.split()) + 2.0, quoted
+        return
     best = None
     for phrase in rubric.noun_phrases(statement.text, statement.tokens, language):
         phrase = without_common_modifiers(phrase, statement.text, statement.tokens, language)

@@ -260,3 +260,33 @@ def test_a_common_one_word_blank_beside_the_sentence_s_rarer_concept_is_no_cloze
 )
 def test_a_german_so_that_stands_for_a_way_shown_before_needs_its_context(sentence, expected):
     assert statement_problem(sentence, "de") == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "front", "expected"),
+    [
+        ("en", "Lists are “{{c1::mutable}}” - we can change an element of a list using the index operator.", None),
+        (
+            "de",
+            "Die Reihenfolge der Bedienung wird durch die sogenannte „{{c1::Disziplin}}“ der Warteschlange bestimmt.",
+            None,
+        ),
+        (
+            "en",
+            "Lists are “{{c1::very good}}” - we can change an element of a list using the index operator.",
+            "generic",
+        ),
+        (
+            "en",
+            "Lists are “{{c1::mutable lists}}” - we can change an element of a list using the index operator.",
+            "visible elsewhere",
+        ),
+        (
+            "en",
+            "Lists are {{c1::mutable}} - we can change an element of a list using the index operator.",
+            "not a noun",
+        ),
+    ],
+)
+def test_a_term_the_author_quotes_is_a_fair_blank_whatever_its_part_of_speech(language, front, expected):
+    assert card_problem("cloze", front, "", language, None) == expected
