@@ -153,6 +153,14 @@ _EVALUATIVE = re.compile(
     r"sinnvoll\w*|nützlich\w*|spannend\w*|lohnt|bequem\w*|leicht|schwierig\w*|kompliziert\w*|einfachste\w*)\b",
     re.I,
 )
+# "There exists a relatively large variety of decision tree algorithms", "Es gibt viele Pakete":
+# that many of something exist is no fact to learn.
+_EXISTENTIAL = re.compile(
+    r"^(?:There (?:is|are|exists?) (?:a |an )?(?:(?:relatively|very|quite|rather) )?(?:\w+ )?"
+    r"(?:variety|number|lot|lots|range|plethora|host|many|several|numerous|various|different)\b|"
+    r"Es gibt (?:eine )?(?:\w+ )?(?:viele|Vielzahl|zahlreiche|verschiedene|mehrere|unterschiedliche|einige|Menge)\b)",
+    re.I,
+)
 _EN_FIGURE = re.compile(
     r"\bthe (?:(?:two|three|following|above|same) )?(?:plots?|figures?|graphs?|diagrams?|pictures?|images?|"
     r"arrows?|charts?|tables?|illustrations?|sketch|screenshot|curve)\b|"
@@ -266,6 +274,8 @@ def statement_problem(sentence: str, language: str) -> str | None:
         return "fragment"  # "Haben, als eine …": the rest of a sentence from the page before
     if _EVALUATIVE.search(text):
         return "opinion"
+    if _EXISTENTIAL.search(text):
+        return "trivia"
     long_words = [w for w in words if len(w) > 3]
     if lang == "en" and len(long_words) >= 3 and sum(w[0].isupper() for w in long_words) >= 0.6 * len(long_words):
         return "heading"  # "A List is a Kind of Collection": a slide title in Title Case

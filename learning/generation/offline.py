@@ -33,6 +33,7 @@ NEARBY_TERMS = 60  # distractors of the answer's kind but not its family come fr
 MIN_SIMILARITY = 0.1
 FALLBACK_QUESTIONS = 2
 MAX_OFFERS = 3  # a term not of the answer's family is a distractor in at most this many questions
+GERMAN_FAMILY = 2  # of a German gap's three distractors, at least this many from the answer's family
 
 TEXTS = {
     "en": {
@@ -187,6 +188,11 @@ def _distractors(
             break
     if len(fitting) < 3:
         return None  # no three of the answer's kind: better no question than a giveaway
+    family_count = sum(is_family for is_family, _t, _k in fitting)
+    if agree and language == "de" and same_shape and family_count < GERMAN_FAMILY:
+        # German gaps took "Komma" and "Polygon" beside "Säulendiagramm": terms used nearby are not
+        # yet of one kind, only the family is (graded sample: 1 useful German question in 8).
+        return None
     related = [(text, key) for is_family, text, key in fitting if is_family][:4]
     _seeded(stem).shuffle(related)
     chosen = related[:3] + [(text, key) for is_family, text, key in fitting if not is_family][: 3 - len(related[:3])]

@@ -265,10 +265,14 @@ def _tagged(statements: list[Statement], terms: rubric.DocumentTerms, language: 
     return sorted(kept, key=lambda s: (s.section_order, s.text))
 
 
-def without_common_modifiers(phrase: rubric.Phrase, text: str, tokens: tuple[nlp.Token, ...], language: str):
+def without_common_modifiers(
+    phrase: rubric.Phrase, text: str, tokens: tuple[nlp.Token, ...], language: str, terms: rubric.DocumentTerms
+):
     """ "standard criterion" → "criterion", "larger hypothesis space" → "hypothesis space",
     "eigenes Paket" → "Paket": a common adjective is the sentence's wording, not part of the term
     (and an option list cannot repeat it)."""
+    if terms is not None and terms.phrase_count(phrase.text) >= 2:
+        return phrase  # "echte Teilmenge", said again and again: the adjective is part of the term
     first = phrase.first
     while first < phrase.last and (
         nlp.is_adjective(tokens[first], language) and nlp.zipf(tokens[first].text, language) >= COMMON_MODIFIER
@@ -298,7 +302,7 @@ def _choose_blank(statement: Statement, terms: rubric.DocumentTerms, language: s
         return
     best = None
     for phrase in rubric.noun_phrases(statement.text, statement.tokens, language):
-        phrase = without_common_modifiers(phrase, statement.text, statement.tokens, language)
+        phrase = without_common_modifiers(phrase, statement.text, statement.tokens, language, terms)
         if len(phrase.text.split()) > MAX_TERM_WORDS:
             continue
         if rubric.blank_problem(statement.tokens, phrase, language, terms) is not None:
@@ -328,7 +332,7 @@ def _concept_elsewhere(statement: Statement, phrase: rubric.Phrase, terms: rubri
     stop = stopwords(language)
     for index, token in enumerate(statement.tokens):
         word = token.text
-        if index == phrase.first or len(word) < 4 or not word.isalpha() or word.casefold() in stop:
+        if index == phrase.first or len(word) < 4 or not word.replace("-", "").isalpha() or word.casefold() in stop:
             continue
         if sum(ch.isupper() for ch in word) > 1 or nlp.is_name(token, language) or terms.topic_word(word):
             continue

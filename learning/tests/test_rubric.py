@@ -290,3 +290,16 @@ def test_a_german_so_that_stands_for_a_way_shown_before_needs_its_context(senten
 )
 def test_a_term_the_author_quotes_is_a_fair_blank_whatever_its_part_of_speech(language, front, expected):
     assert card_problem("cloze", front, "", language, None) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "expected"),
+    [
+        ("en", "There exists a relatively large variety of decision tree algorithms.", "trivia"),
+        ("de", "Es gibt viele Pakete für die Visualisierung von Daten in R.", "trivia"),
+        ("en", "There is one rule per leaf node when a tree is turned into rules.", None),
+        ("de", "Es gibt kontextfreie Sprachen, für die keine eindeutige Grammatik existiert.", None),
+    ],
+)
+def test_that_many_of_something_exist_is_no_fact_to_learn(language, sentence, expected):
+    assert statement_problem(sentence, language) == expected
