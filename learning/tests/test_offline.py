@@ -190,9 +190,14 @@ def test_options_have_the_answer_s_shape_and_a_german_plural_its_case():
     answer = term("kontextfreien Grammatiken", True)
     shared = Counter({"formal": 2, "automat": 1, "wort": 1})  # all used alike in the document
     analysis.contexts = {t.key.split()[-1]: shared for t in [*analysis.terms, answer]}
+    # and listed with "Grammatiken" somewhere ("Grammatiken, Automaten und Ausdrücke"): its family
+    analysis.listed_with = {"gramma": {t.key.split()[-1] for t in analysis.terms}}
     stem = "Ergänze die Lücke: In der Praxis werden aus _____ Parser erzeugt."
     options = _distractors(analysis, answer, answer.text, stem, 0, "de", True)
     assert sorted(options) == ["endlichen Automaten", "formalen Systemen", "regulären Sprachen"]
+    analysis.listed_with, analysis.offered = {}, Counter()
+    assert _distractors(analysis, answer, answer.text, stem, 0, "de", True) is None  # used alike is not yet a kind
+    analysis.listed_with = {"gramma": {t.key.split()[-1] for t in analysis.terms}}
     single = term("Grammatiken", True)
     options = _distractors(analysis, single, single.text, stem.replace("Parser", "Compiler"), 0, "de", True)
     assert options and all(len(o.split()) == 1 and o.endswith(("n", "s")) for o in options), options
