@@ -71,6 +71,14 @@ def test_every_component_gets_every_variable_production_requires(component):
     assert env["DATABASE_URL"]["value"].startswith("${") and env["REDIS_URL"]["value"].startswith("${")
 
 
+@pytest.mark.parametrize("component", [*SPEC["services"], *SPEC["workers"]], ids=lambda c: c["name"])
+def test_the_web_and_the_worker_keep_uploads_in_one_private_bucket(component):
+    """Their containers share no disk: both get the bucket, its keys as secrets."""
+    env = component_env(component)
+    assert env["AWS_STORAGE_BUCKET_NAME"]["value"] and env["AWS_S3_ENDPOINT_URL"]["value"].startswith("https://")
+    assert env["AWS_ACCESS_KEY_ID"]["type"] == env["AWS_SECRET_ACCESS_KEY"]["type"] == "SECRET"
+
+
 def test_bindings_point_at_declared_databases():
     declared = {db["name"] for db in SPEC["databases"]}
     for component in components():
