@@ -14,7 +14,7 @@ COPY requirements.txt .
 RUN pip install -r requirements.txt
 COPY . .
 # Build-time values only: settings refuse to load in production mode without them.
-RUN DEBUG=False SECRET_KEY=build-only DATABASE_URL=sqlite:////tmp/build.sqlite3 \
+RUN DEBUG=False SECRET_KEY=build-only-never-used-at-run-time-0123456789abcdefghijklmnop DATABASE_URL=sqlite:////tmp/build.sqlite3 \
     REDIS_URL=redis://localhost:6379/0 ALLOWED_HOSTS=localhost \
     sh -c "python manage.py compilemessages && python manage.py collectstatic --noinput"
 

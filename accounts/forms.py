@@ -23,7 +23,7 @@ class ServiceFormMixin:
 
 
 class SignUpForm(ServiceFormMixin, forms.Form):
-    email = forms.EmailField(label=_("Email"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = forms.EmailField(label=_("Email"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     name = forms.CharField(label=_("Name"), max_length=150, required=False)
     password = forms.CharField(
         label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})

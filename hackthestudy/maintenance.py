@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 
+from hackthestudy.numbers import parse_int
 from hackthestudy.redis import get_redis
 
 logger = logging.getLogger(__name__)
@@ -67,7 +68,7 @@ def _clean(pattern: str, orphaned: Callable[[list[str]], set[str]]) -> int:
 
 def _upload_id(key: str, position: int) -> int | None:
     part = key.split(":")[position] if key.count(":") >= position else ""
-    return int(part) if part.isdigit() else None
+    return parse_int(part)
 
 
 def _keys_of_finished_uploads(keys: list[str], position: int) -> set[str]:

@@ -14,6 +14,8 @@ from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 
+from hackthestudy.numbers import parse_int
+
 
 class _Count(Subquery):
     template = "(SELECT COUNT(*) FROM (%(subquery)s) _counted)"
@@ -25,6 +27,9 @@ def with_total(queryset: QuerySet) -> QuerySet:
     return queryset.annotate(_total=_Count(queryset.order_by().values("pk")))
 
 
+MAX_PAGE = 10**9  # a page beyond this overflows the offset (bigint): answered as DRF answers "last"
+
+
 class CountedPageNumberPagination(PageNumberPagination):
     def paginate_counted(self, queryset: QuerySet, request: Request, view: object = None) -> list | None:
         """`paginate_queryset` in one query; the queryset is ordered and yields dicts (`.values()`)."""
@@ -32,9 +37,9 @@ class CountedPageNumberPagination(PageNumberPagination):
         if not size:
             return None
         raw = request.query_params.get(self.page_query_param) or "1"
-        if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:  # "last" and invalid numbers: DRF's way (two queries)
+        number = parse_int(raw, maximum=MAX_PAGE)
+        if number is None or number < 1:  # "last" and invalid numbers: DRF's way (two queries)
             return self.paginate_queryset(queryset, request, view)
-        number = int(raw)
         self.request = request
         rows = list(with_total(queryset)[(number - 1) * size : number * size])
         paginator = self.django_paginator_class(rows, size)

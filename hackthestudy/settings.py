@@ -35,6 +35,13 @@ if not DEBUG and (missing := [name for name in PRODUCTION_REQUIRED_ENV if not en
         "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
     )
 SECRET_KEY = env("SECRET_KEY", default="django-insecure-local-development-only-never-use-this-in-production")
+MIN_SECRET_KEY_CHARS = 50  # as Django's own deploy check (security.W009) asks
+if not DEBUG and (len(SECRET_KEY) < MIN_SECRET_KEY_CHARS or len(set(SECRET_KEY)) < 5):
+    raise ImproperlyConfigured(
+        f"SECRET_KEY is too short: {len(SECRET_KEY)} characters. With DEBUG=False HackTheStudy refuses to "
+        f"start with fewer than {MIN_SECRET_KEY_CHARS}; use a long random value, for example the output of "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
+    )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])

@@ -11,9 +11,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hackthestudy.numbers import parse_int
 from learning import scheduling, selectors, services
 from learning.exports import export_response
 from learning.forms import FlashcardForm, QuestionForm, QuizForm
@@ -26,7 +28,16 @@ from uploads.models import Upload
 def _scope(request: HttpRequest) -> dict[str, int]:
     """?upload= / ?topic= (and the same fields of a POST): which cards a session draws from."""
     source = request.POST if request.method == "POST" else request.GET
-    return {name: int(source[name]) for name in ("upload", "topic") if source.get(name, "").isdigit()}
+    found = {name: parse_int(source.get(name, "")) for name in ("upload", "topic")}
+    return {name: number for name, number in found.items() if number is not None}
+
+
+def safe_next(request: HttpRequest, default: str) -> str:
+    """The form's `next`, only when it is a path on this site ("//evil.example/" and
+    "javascript:…" are not): else `default`."""
+    target = request.POST.get("next", "")
+    allowed = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False)
+    return target if target and allowed and target.startswith("/") and not target.startswith("//") else default
 
 
 def _session_url(scope: dict[str, int], mode: str = "") -> str:
@@ -84,7 +95,7 @@ def _scope_title(request: HttpRequest, scope: dict[str, int]) -> str:
 def review(request: HttpRequest, card_id: int) -> HttpResponse:
     rating = request.POST.get("rating", "")
     try:
-        services.review_record(user=request.user, flashcard_id=card_id, rating=int(rating) if rating.isdigit() else 0)
+        services.review_record(user=request.user, flashcard_id=card_id, rating=parse_int(rating) or 0)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect(_session_url(_scope(request), request.POST.get("mode", "")))
@@ -116,7 +127,7 @@ def topic_detail(request: HttpRequest, topic_id: int) -> HttpResponse:
 def _upload_from_query(request: HttpRequest) -> Upload:
     """The document a new item goes to: ?upload= on the form's URL."""
     upload_id = request.GET.get("upload", "")
-    return get_object_or_404(Upload.objects.for_user(request.user), pk=int(upload_id) if upload_id.isdigit() else 0)
+    return get_object_or_404(Upload.objects.for_user(request.user), pk=parse_int(upload_id) or 0)
 
 
 def _item_form_page(request: HttpRequest, form, upload: Upload, save, heading: str) -> HttpResponse:
@@ -188,7 +199,7 @@ def card_suspend(request: HttpRequest, card_id: int) -> HttpResponse:
     suspended = request.POST.get("suspended") == "1"
     card = services.flashcard_suspend(user=request.user, flashcard_id=card_id, suspended=suspended)
     messages.success(request, _("The card is left out of reviews.") if suspended else _("The card is back in reviews."))
-    return redirect(request.POST.get("next") or reverse("uploads:detail", args=[card.upload_id]))
+    return redirect(safe_next(request, reverse("uploads:detail", args=[card.upload_id])))
 
 
 @login_required
@@ -211,7 +222,7 @@ def quiz_new(request: HttpRequest) -> HttpResponse:
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-        return redirect(request.POST.get("next") or "learning:dashboard")
+        return redirect(safe_next(request, reverse("learning:dashboard")))
     return redirect("learning:quiz", quiz_id=quiz.pk)
 
 
@@ -242,8 +253,8 @@ def quiz_answer(request: HttpRequest, quiz_id: int) -> HttpResponse:
         item = services.quiz_answer(
             user=request.user,
             quiz_id=quiz_id,
-            question_id=int(question) if question.isdigit() else 0,
-            choice=int(choice) if choice.isdigit() else -1,
+            question_id=parse_int(question) or 0,
+            choice=-1 if (number := parse_int(choice, maximum=3)) is None else number,
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

@@ -60,6 +60,14 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "refuses to start" in result.stderr
 
 
+def test_production_refuses_a_short_secret_key():
+    production = {"DEBUG": "False", "DATABASE_URL": "sqlite:///x", "REDIS_URL": "redis://x", "ALLOWED_HOSTS": "a.org"}
+    result = manage("check", env={**production, "SECRET_KEY": "abcde"})
+    assert result.returncode != 0 and "SECRET_KEY is too short: 5 characters" in result.stderr
+    result = manage("check", env={**production, "SECRET_KEY": secrets.token_urlsafe(50)})
+    assert result.returncode == 0, result.stderr
+
+
 @pytest.mark.parametrize("component", components(), ids=lambda c: c["name"])
 def test_every_component_gets_every_variable_production_requires(component):
     env = component_env(component)

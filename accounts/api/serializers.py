@@ -6,7 +6,7 @@ from accounts.models import User
 
 
 class RegisterSerializer(serializers.Serializer):
-    email = serializers.EmailField()
+    email = serializers.EmailField(max_length=User._meta.get_field("email").max_length)
     password = serializers.CharField(write_only=True, style={"input_type": "password"})
     name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
     language = serializers.ChoiceField(choices=User._meta.get_field("language").choices, required=False)

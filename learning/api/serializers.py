@@ -7,6 +7,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from hackthestudy.numbers import parse_int
 from learning import scheduling
 from learning.models import Flashcard, Origin, Question, Quiz, QuizItem, Rating, ReviewState, Topic
 from uploads.models import Upload
@@ -224,8 +225,9 @@ class RatingField(serializers.Field):
     def to_internal_value(self, data: object) -> int:
         if isinstance(data, str) and data.lower() in RATING_NAMES:
             return int(RATING_NAMES[data.lower()])
-        if isinstance(data, int | str) and str(data).isdigit() and int(data) in Rating.values:
-            return int(data)
+        number = parse_int(data, maximum=4)
+        if number is not None and number in Rating.values:
+            return number
         raise serializers.ValidationError("Rate the card 1 (again), 2 (hard), 3 (good) or 4 (easy).")
 
     def to_representation(self, value: int) -> int:

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api.serializers import ErrorSerializer
+from hackthestudy.numbers import parse_int
 from learning import selectors, services
 from learning.api import serializers as s
 from learning.exports import export_response
@@ -35,9 +36,10 @@ def _scope_filter(request: Request, queryset: QuerySet) -> QuerySet:
     for name in ("upload", "topic"):
         value = request.query_params.get(name)
         if value is not None:
-            if not value.isdigit():
+            number = parse_int(value)
+            if number is None:
                 raise ValidationError({name: "Give a number."})
-            queryset = queryset.filter(**{f"{name}_id": int(value)})
+            queryset = queryset.filter(**{f"{name}_id": number})
     return queryset
 
 
