@@ -254,6 +254,7 @@ def quiz_answer(request: HttpRequest, quiz_id: int) -> HttpResponse:
             user=request.user,
             quiz_id=quiz_id,
             question_id=parse_int(question) or 0,
+            position=parse_int(request.POST.get("position", ""), maximum=10_000),
             choice=-1 if (number := parse_int(choice, maximum=3)) is None else number,
         )
     except ValidationError as exc:

@@ -327,8 +327,16 @@ class QuizSerializer(serializers.ModelSerializer):
 
 
 class QuizAnswerInputSerializer(serializers.Serializer):
-    question = serializers.IntegerField()
+    question = serializers.IntegerField(required=False, help_text="The question's id.")
+    position = serializers.IntegerField(
+        required=False, min_value=0, help_text="Or the item's position: also when its question was deleted since."
+    )
     choice = serializers.IntegerField(min_value=0, max_value=3)
+
+    def validate(self, attrs: dict) -> dict:
+        if "question" not in attrs and "position" not in attrs:
+            raise serializers.ValidationError({"question": "Give the question's id or the item's position."})
+        return attrs
 
 
 class QuizAnswerSerializer(QuizItemSerializer):

@@ -154,10 +154,15 @@ class QuizViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, mixins.Lis
     @extend_schema(request=s.QuizAnswerInputSerializer, responses={200: s.QuizAnswerSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def answers(self, request: Request, pk: str) -> Response:
-        """Answer one question (`question` id, `choice` 0–3): whether it was right, the explanation and the page."""
+        """Answer one question (`question` id or the item's `position`, `choice` 0–3): whether it was
+        right, the explanation and the page."""
         data = _valid(s.QuizAnswerInputSerializer, request.data)
         item = services.quiz_answer(
-            user=request.user, quiz_id=int(pk), question_id=data["question"], choice=data["choice"]
+            user=request.user,
+            quiz_id=int(pk),
+            question_id=data.get("question"),
+            position=data.get("position"),
+            choice=data["choice"],
         )
         return Response(s.QuizAnswerSerializer(item).data)
 

@@ -89,10 +89,20 @@ def _source_label(question: Question) -> str:
 
 
 @transaction.atomic
-def quiz_answer(*, user: settings.AUTH_USER_MODEL, quiz_id: int, question_id: int, choice: int) -> QuizItem:
-    """Each question is answered once; sending the same answer again changes nothing."""
+def quiz_answer(
+    *,
+    user: settings.AUTH_USER_MODEL,
+    quiz_id: int,
+    question_id: int | None = None,
+    choice: int,
+    position: int | None = None,
+) -> QuizItem:
+    """Each question is answered once; sending the same answer again changes nothing. An item is
+    named by its question or by its position: a quiz keeps its copy of a question that was deleted
+    since, and that copy can still be answered by its position."""
     quiz = get_object_or_404(Quiz.objects.select_for_update(), pk=quiz_id, user=user)
-    item = quiz.items.filter(question_id=question_id).first()
+    items = quiz.items.filter(position=position) if position is not None else quiz.items.filter(question_id=question_id)
+    item = items.first() if position is not None or question_id is not None else None
     if item is None:
         raise ValidationError({"question": _("This question is not part of the quiz.")})
     if not isinstance(choice, int) or not 0 <= choice < len(item.options):

@@ -140,3 +140,20 @@ def test_another_student_reaches_none_of_it(client, upload):
         assert response.status_code == 404, (method, url, response.status_code)
     assert "What does the dot product" not in client.get("/study/").content.decode()
     assert Flashcard.objects.filter(pk=card.pk, suspended=False).exists() and not Review.objects.exists()
+
+
+def test_a_quiz_question_deleted_since_is_still_answered_by_its_position(student, upload):
+    response = student.post("/study/quizzes/new/", {"upload": upload.pk, "size": 2})
+    quiz_url = response["Location"]
+    page = student.get(quiz_url).content.decode()
+    position = int(page.split('name="position" value="', 1)[1].split('"', 1)[0])
+    item = QuizItem.objects.get(
+        quiz__user__isnull=False, position=position, quiz__pk=int(quiz_url.strip("/").split("/")[-1])
+    )
+    Question.objects.filter(pk=item.question_id).delete()  # the student deleted it on the document's page
+    response = student.post(f"{quiz_url}answer/", {"question": "", "position": position, "choice": item.correct_index})
+    assert response.status_code == 302 and "answered" in response["Location"]
+    item.refresh_from_db()
+    assert item.correct is True and item.question_id is None
+    page = student.get(quiz_url).content.decode()
+    assert "not part of the quiz" not in page

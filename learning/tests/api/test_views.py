@@ -126,6 +126,20 @@ def test_a_quiz_reveals_answers_one_at_a_time_and_scores(auth_client, upload):
     assert result["revisit"] == [{"title": "Queues", "wrong": 1, "topic": topic.pk}]
 
 
+def test_a_quiz_item_whose_question_was_deleted_is_answered_by_its_position(auth_client, upload):
+    QuestionFactory.create_batch(2, upload=upload)
+    quiz = auth_client.post("/api/v1/quizzes/", {"upload": upload.pk, "size": 2}).json()
+    first = quiz["items"][0]
+    correct = Question.objects.get(pk=first["question"]).correct_index
+    Question.objects.filter(pk=first["question"]).delete()
+    url = f"/api/v1/quizzes/{quiz['id']}/answers/"
+    assert auth_client.post(url, {"question": first["question"], "choice": correct}).status_code == 400
+    answer = auth_client.post(url, {"position": first["position"], "choice": correct})
+    assert answer.status_code == 200 and answer.json()["correct"] is True
+    missing = auth_client.post(url, {"choice": 0})
+    assert missing.status_code == 400 and "question" in missing.json()["error"]["fields"]
+
+
 def test_user_b_can_touch_none_of_user_as_items_or_quizzes(auth_client, upload):
     card, question = FlashcardFactory(upload=upload), QuestionFactory(upload=upload)
     quiz_id = auth_client.post("/api/v1/quizzes/", {"upload": upload.pk}).json()["id"]
