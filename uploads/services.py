@@ -215,10 +215,18 @@ def upload_reprocess(*, upload: Upload, generator: str = "") -> Upload:
 
 
 def upload_delete(*, upload: Upload) -> None:
-    """Removes the file, every derived row and the cached text."""
+    """Removes the file, every derived row and the cached text.
+
+    The upload's row is locked first: a worker that is writing sections, topics or cards for it
+    (each of those writes holds a key lock on the row until it commits) finishes before the rows
+    are collected, and one that starts later finds the upload gone. Collecting first raced with
+    them: a row inserted meanwhile broke the delete's foreign keys (500, the upload stayed)."""
     file_name, storage, upload_id = upload.file.name, upload.file.storage, upload.pk
     with transaction.atomic():
-        upload.delete()
+        locked = Upload.objects.select_for_update().filter(pk=upload_id).first()
+        if locked is None:
+            return  # deleted meanwhile
+        locked.delete()
         transaction.on_commit(lambda: storage.delete(file_name))
     cache.delete(text_cache_key(upload_id))
 

@@ -293,3 +293,39 @@ def test_each_processing_step_records_its_time():
     assert set(steps) == expected
     assert all(ms > 0 for ms in steps.values())
     assert steps["flashcards_write"] < steps["flashcards_total"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deleting_while_the_worker_writes_sections_waits_for_it_and_leaves_nothing(media_root):
+    """The worker's transaction moves the upload on and inserts its sections (as `_store_extraction`
+    does) and has not committed when the student deletes the document: the delete waits for it,
+    then removes the sections too. It used to collect the rows first and fail on the foreign keys
+    of the sections committed meanwhile (500, and the upload stayed)."""
+    import threading
+    import time
+
+    from django.db import connection, transaction
+
+    upload = create(UserFactory(), "a.pdf", documents.make_pdf())[0]
+    inserted, release, finished = threading.Event(), threading.Event(), []
+
+    def worker_writes() -> None:
+        try:
+            with transaction.atomic():
+                Upload.objects.filter(pk=upload.pk).update(status="generating", progress=40)
+                Section.objects.create(upload_id=upload.pk, order=0, text="Die Wartezeit hängt ab.")
+                inserted.set()
+                release.wait(10)
+            finished.append("committed")
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=worker_writes)
+    thread.start()
+    assert inserted.wait(10)
+    threading.Timer(0.5, release.set).start()  # the worker commits while the delete is under way
+    started = time.monotonic()
+    services.upload_delete(upload=upload)
+    thread.join(10)
+    assert finished == ["committed"] and time.monotonic() - started >= 0.4  # it waited for the worker
+    assert not Upload.objects.filter(pk=upload.pk).exists() and not Section.objects.exists()
