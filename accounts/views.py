@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,14 +13,35 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from accounts import services
-from accounts.forms import ProfileForm, SignUpForm
+from accounts.forms import EmailAuthenticationForm, ProfileForm, SignUpForm
 from accounts.services import LANGUAGE_CODES
+from hackthestudy.rates import client_address, rate_allows
+
+TOO_MANY_ATTEMPTS = 429
+
+
+class LoginView(auth_views.LoginView):
+    """Django's log-in page, with at most THROTTLE_LOGIN attempts per client address whatever the
+    email: one address cannot spray many accounts (django-axes locks one email at one address)."""
+
+    authentication_form = EmailAuthenticationForm
+    redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not rate_allows("login", client_address(request)):
+            form = self.get_form()
+            form.add_error(None, _("Too many log-in attempts from your network. Please wait a minute and try again."))
+            return self.render_to_response(self.get_context_data(form=form), status=TOO_MANY_ATTEMPTS)
+        return super().post(request, *args, **kwargs)
 
 
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")
     form = SignUpForm(request.POST or None)
+    if request.method == "POST" and not rate_allows("register", client_address(request)):
+        form.add_error(None, _("Too many new accounts from your network. Please wait a while and try again."))
+        return render(request, "accounts/signup.html", {"form": form}, status=TOO_MANY_ATTEMPTS)
     if request.method == "POST" and form.is_valid():
         user = form.save(language=translation.get_language() or "en")
         if user is not None:

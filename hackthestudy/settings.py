@@ -44,6 +44,8 @@ if not DEBUG and (len(SECRET_KEY) < MIN_SECRET_KEY_CHARS or len(set(SECRET_KEY))
     )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+# Proxies in front of the web process whose X-Forwarded-For is trusted: 0 locally, 1 on App Platform.
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -236,6 +238,9 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The client's real address behind the platform's proxies (the same function the web throttles use):
+# a lockout is (email, client address), never the proxy's address that every client shares.
+AXES_CLIENT_IP_CALLABLE = "hackthestudy.rates.client_address"
 AXES_USERNAME_CALLABLE = "accounts.security.login_username"
 AXES_LOCKOUT_CALLABLE = "accounts.security.lockout_response"
 AXES_RESET_ON_SUCCESS = True
@@ -346,10 +351,15 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "hackthestudy.pagination.CountedPageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "hackthestudy.errors.api_exception_handler",
+    # Exactly the configured proxies are trusted for X-Forwarded-For (App Platform: 1).
+    "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_THROTTLE_RATES": {
         "register": env("THROTTLE_REGISTER", default="10/hour"),
         "token": env("THROTTLE_TOKEN", default="20/minute"),
-        "uploads": env("THROTTLE_UPLOADS", default="30/hour"),
+        "uploads": env("THROTTLE_UPLOADS", default="30/hour"),  # new uploads and reprocessing runs
+        "quizzes": env("THROTTLE_QUIZZES", default="60/hour"),  # each quiz copies its questions
+        # Web log-in attempts per client address, whatever the email (the API's token endpoint: "token").
+        "login": env("THROTTLE_LOGIN", default="20/minute"),
     },
 }
 

@@ -73,8 +73,8 @@ class Flashcard(SourceMixin):
     upload = models.ForeignKey(Upload, on_delete=models.CASCADE, related_name="flashcards")
     topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.SET_NULL, related_name="flashcards")
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.BASIC)
-    front = models.TextField(_("front"))
-    back = models.TextField(_("back"))
+    front = models.TextField(_("front"), max_length=2000)
+    back = models.TextField(_("back"), max_length=5000)
     suspended = models.BooleanField(_("suspended"), default=False, help_text=_("Left out of reviews."))
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -94,10 +94,10 @@ class Flashcard(SourceMixin):
 class Question(SourceMixin):
     upload = models.ForeignKey(Upload, on_delete=models.CASCADE, related_name="questions")
     topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.SET_NULL, related_name="questions")
-    stem = models.TextField(_("question"))
+    stem = models.TextField(_("question"), max_length=2000)
     options = models.JSONField(_("options"))
     correct_index = models.PositiveSmallIntegerField()
-    explanation = models.TextField(_("explanation"), blank=True)
+    explanation = models.TextField(_("explanation"), blank=True, max_length=5000)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = OwnedQuerySet.as_manager()

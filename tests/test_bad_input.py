@@ -57,7 +57,7 @@ def test_an_email_longer_than_the_database_column_is_refused_at_sign_up(api_clie
     email = "a" * 290 + "@example.org"  # 302 characters
     response = api_client.post("/api/v1/auth/register/", {"email": email, "password": "x" * 20}, format="json")
     assert response.status_code == 400 and "email" in response.json()["error"]["fields"]
-    page = client.post("/accounts/signup/", {"email": email, "password1": "x" * 20, "password2": "x" * 20})
+    page = client.post("/accounts/signup/", {"email": email, "password": "x" * 20, "password_again": "x" * 20})
     assert page.status_code == 200 and "254" in page.content.decode()
 
 
@@ -70,3 +70,46 @@ def test_next_never_leaves_the_site(student, card, target):
     response = student.post(f"/study/cards/{card.pk}/suspend/", {"suspended": "0", "next": "/study/session/"})
     assert response["Location"] == "/study/session/"
     assert not Flashcard.objects.get(pk=card.pk).suspended
+
+
+def test_a_card_or_question_of_megabytes_is_refused_everywhere(auth_client, student, card):
+    huge = "x" * 2_000_000
+    response = auth_client.post("/api/v1/flashcards/", {"upload": card.upload_id, "front": huge, "back": "b"})
+    assert response.status_code == 400 and "front" in response.json()["error"]["fields"]
+    response = auth_client.patch(f"/api/v1/flashcards/{card.pk}/", {"back": huge})
+    assert response.status_code == 400 and "back" in response.json()["error"]["fields"]
+    question = {"upload": card.upload_id, "stem": "Which?", "options": ["a", "b", "c", huge], "correct_index": 0}
+    response = auth_client.post("/api/v1/questions/", question)
+    assert response.status_code == 400 and "options" in response.json()["error"]["fields"]
+    response = auth_client.post("/api/v1/questions/", {**question, "options": list("abcd"), "explanation": huge})
+    assert response.status_code == 400 and "explanation" in response.json()["error"]["fields"]
+    long = "x" * 10_000  # the form says what is wrong (a 2 MB form body never reaches it: a 400 page)
+    page = student.post(f"/study/cards/new/?upload={card.upload_id}", {"kind": "basic", "front": long, "back": "b"})
+    assert page.status_code == 400 and "2000" in page.content.decode() and Flashcard.objects.count() == 1
+    card.refresh_from_db()
+    assert card.back == "An arrow"
+
+
+def test_quizzes_and_reprocessing_have_a_rate(auth_client, card, settings):
+    from learning.tests.factories import QuestionFactory
+    from uploads.models import Upload
+
+    QuestionFactory.create_batch(4, upload=card.upload)
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "quizzes": "3/hour",
+            "uploads": "2/hour",
+        },
+    }
+    statuses = [
+        auth_client.post("/api/v1/quizzes/", {"upload": card.upload_id, "size": 2}).status_code for _ in range(4)
+    ]
+    assert statuses == [201, 201, 201, 429]
+    Upload.objects.filter(pk=card.upload_id).update(status="ready")
+    statuses = []
+    for _ in range(3):
+        statuses.append(auth_client.post(f"/api/v1/uploads/{card.upload_id}/reprocess/", {}).status_code)
+        Upload.objects.filter(pk=card.upload_id).update(status="ready")
+    assert statuses == [202, 202, 429]

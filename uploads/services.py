@@ -7,7 +7,6 @@ import json
 import logging
 import shutil
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -23,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts.models import User
+from hackthestudy.rates import rate_allows
 from uploads import errors
 from uploads.detection import detect_kind
 from uploads.errors import PermanentError, UploadRejected, too_large
@@ -89,19 +89,10 @@ def _check_quota(owner: User) -> None:
         )
 
 
-RATE_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
 def _check_rate(owner: User) -> None:
-    """At most THROTTLE_UPLOADS new uploads per user and period (web, API and admin alike)."""
-    rate = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].get("uploads")
-    if not rate:
-        return
-    count, period = rate.split("/")
-    seconds = RATE_PERIODS[period.strip()[0]]
-    key = f"upload_rate:{owner.pk}:{int(time.time() // seconds)}"
-    cache.add(key, 0, timeout=seconds)
-    if cache.incr(key) > int(count):
+    """At most THROTTLE_UPLOADS new uploads (or reprocessing runs) per user and period (web, API and
+    admin alike)."""
+    if not rate_allows("uploads", owner.pk):
         raise UploadRejected(
             _("You uploaded too many documents in a short time. Please wait a while and try again."),
             code="too_many_uploads",
@@ -172,8 +163,16 @@ def upload_create(*, owner: User, file: UploadedFile, title: str = "", generator
     upload.file.save(name, file, save=False)  # Storage.save streams the file in chunks
     try:
         with transaction.atomic():
+            # The quota again, under a lock on the owner's row: parallel uploads take their turn
+            # here, so 8 at once with one place left store one (the check above spares the
+            # storing for the common case).
+            User.objects.select_for_update().filter(pk=owner.pk).first()
+            _check_quota(owner)
             upload.save()
             _send_after_commit(upload.id)
+    except UploadRejected:
+        upload.file.delete(save=False)  # over the quota after all: nothing stored
+        raise
     except IntegrityError:
         upload.file.delete(save=False)  # the same bytes won a race: keep the first
         return Upload.objects.for_user(owner).get(sha256=sha256), False
@@ -191,6 +190,7 @@ def upload_reprocess(*, upload: Upload, generator: str = "") -> Upload:
     """Back to the queue; the new run replaces the generated items as each stage finishes."""
     if upload.is_processing:
         raise UploadRejected(_("This document is still being processed."), code="still_processing", status_code=409)
+    _check_rate(upload.owner)  # each run costs what an upload costs
     chosen, note = generator_choose(owner=upload.owner, requested=generator)
     Upload.objects.filter(pk=upload.pk).update(
         generator=chosen,

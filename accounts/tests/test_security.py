@@ -71,3 +71,85 @@ def test_a_successful_login_resets_the_count(api_client, limit):
         ok = api_client.post("/api/v1/auth/token/", {"email": user.email, "password": PASSWORD}, format="json")
         assert ok.status_code == 200
         assert "sessionid" not in ok.cookies  # tokens for the app, no web session
+
+
+# --- Behind App Platform's proxy (issue 17, section 3) --------------------------------------------
+
+PROXY = "10.0.0.1"  # the platform's router: every request arrives from it
+
+
+def via_proxy(client_ip: str, forged: str = "") -> dict[str, str]:
+    """What the router sends: the client's own X-Forwarded-For (anything it likes) plus the address
+    the router saw, last."""
+    chain = f"{forged}, {client_ip}" if forged else client_ip
+    return {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": chain}
+
+
+@pytest.fixture
+def behind_one_proxy(settings):
+    settings.NUM_PROXIES = 1
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+
+
+def test_an_attacker_at_another_address_cannot_lock_a_student_out(client: Client, limit, behind_one_proxy):
+    UserFactory(email="ada@example.org", password=PASSWORD)
+    for _ in range(limit + 1):
+        client.post(
+            "/accounts/login/", {"username": "ada@example.org", "password": "wrong"}, **via_proxy("203.0.113.7")
+        )
+    locked = client.post(
+        "/accounts/login/", {"username": "ada@example.org", "password": PASSWORD}, **via_proxy("203.0.113.7")
+    )
+    assert locked.status_code == 429  # the attacker's address is locked for this email
+    ada = Client()
+    response = ada.post(
+        "/accounts/login/", {"username": "ada@example.org", "password": PASSWORD}, **via_proxy("198.51.100.4")
+    )
+    assert response.status_code == 302  # the student, at her own address behind the same proxy, logs in
+
+
+def test_one_address_cannot_spray_many_accounts_on_the_web_login(client: Client, settings, behind_one_proxy):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "login": "5/minute"},
+    }
+    statuses = [
+        client.post(
+            "/accounts/login/",
+            {"username": f"victim{n}@example.org", "password": "guess"},
+            **via_proxy("203.0.113.9", forged=f"192.0.2.{n}"),  # a rotating forged header buys nothing
+        ).status_code
+        for n in range(8)
+    ]
+    assert statuses[:5] == [200] * 5 and statuses[5:] == [429] * 3
+    other = Client().post(
+        "/accounts/login/", {"username": "x@example.org", "password": "y"}, **via_proxy("198.51.100.4")
+    )
+    assert other.status_code == 200  # another address is not affected
+
+
+def test_the_api_throttles_the_client_not_a_forged_header(api_client, settings, behind_one_proxy):
+    limit = int(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["register"].split("/")[0])
+    statuses = [
+        api_client.post(
+            "/api/v1/auth/register/",
+            {"email": f"new{n}@example.org", "password": PASSWORD},
+            format="json",
+            **via_proxy("203.0.113.9", forged=f"192.0.2.{n}"),
+        ).status_code
+        for n in range(limit + 2)
+    ]
+    assert statuses == [201] * limit + [429, 429]
+
+
+def test_web_sign_up_has_the_register_limit_per_address(client: Client, settings, behind_one_proxy):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "register": "2/hour"},
+    }
+    statuses = []
+    for n in range(4):
+        signup = Client()
+        data = {"email": f"web{n}@example.org", "password": PASSWORD, "password_again": PASSWORD}
+        statuses.append(signup.post("/accounts/signup/", data, **via_proxy("203.0.113.9")).status_code)
+    assert statuses == [302, 302, 429, 429]

@@ -33,8 +33,26 @@ def _check_topic(topic: Topic | int | None, upload_id: int) -> Topic | None:
     return found
 
 
+# The most a student may write into one field (the web forms, the API and the admin alike): far
+# beyond any card worth studying, far below what would bloat every quiz that copies it.
+MAX_FRONT_CHARS = MAX_STEM_CHARS = 2000
+MAX_BACK_CHARS = MAX_EXPLANATION_CHARS = 5000
+MAX_OPTION_CHARS = 500
+
+
+def _too_long(value: str, limit: int) -> str | None:
+    if len(value) <= limit:
+        return None
+    return _("At most %(limit)d characters (this has %(length)d).") % {"limit": limit, "length": len(value)}
+
+
 def _check_card(kind: str, front: str, back: str) -> None:
     errors = {}
+    for field, value, limit in (("front", front, MAX_FRONT_CHARS), ("back", back, MAX_BACK_CHARS)):
+        if message := _too_long(value, limit):
+            errors[field] = message
+    if errors:
+        raise ValidationError(errors)
     if kind not in Flashcard.Kind.values:
         errors["kind"] = _("Choose basic or cloze.")
     if not front.strip():
@@ -47,8 +65,16 @@ def _check_card(kind: str, front: str, back: str) -> None:
         raise ValidationError(errors)
 
 
-def _check_question(stem: str, options: Any, correct_index: Any) -> None:
+def _check_question(stem: str, options: Any, correct_index: Any, explanation: str = "") -> None:
     errors = {}
+    if message := _too_long(stem, MAX_STEM_CHARS):
+        errors["stem"] = message
+    if message := _too_long(explanation or "", MAX_EXPLANATION_CHARS):
+        errors["explanation"] = message
+    if isinstance(options, list) and any(len(str(o)) > MAX_OPTION_CHARS for o in options):
+        errors["options"] = _("An option has at most %(limit)d characters.") % {"limit": MAX_OPTION_CHARS}
+    if errors:
+        raise ValidationError(errors)
     if not stem.strip():
         errors["stem"] = _("Write the question.")
     clean = [str(o).strip() for o in options] if isinstance(options, list) else []
@@ -148,7 +174,7 @@ def question_create(
     source_page: int | None = None,
 ) -> Question:
     upload = _own_upload(user, upload_id)
-    _check_question(stem, options, correct_index)
+    _check_question(stem, options, correct_index, explanation)
     question = Question.objects.create(
         upload=upload,
         stem=stem.strip(),
@@ -166,7 +192,7 @@ def question_create(
 def question_update(*, user: settings.AUTH_USER_MODEL, question_id: int, **changes: Any) -> Question:
     question = get_object_or_404(Question.objects.for_user(user), pk=question_id)
     edited = _apply_changes(question, changes, QUESTION_FIELDS)
-    _check_question(question.stem, question.options, question.correct_index)
+    _check_question(question.stem, question.options, question.correct_index, question.explanation)
     _save_edit(question, edited)
     return question
 

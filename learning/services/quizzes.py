@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hackthestudy.rates import rate_check
 from learning.models import Question, Quiz, QuizItem, Topic
 from learning.selectors import topic_questions
 from uploads.models import Upload
@@ -54,6 +55,12 @@ def quiz_create(
     size: int | None = None,
 ) -> Quiz:
     size = settings.QUIZ_DEFAULT_SIZE if size is None else size
+    rate_check(
+        "quizzes",
+        user.pk,
+        _("You started many quizzes in a short time. Please finish one or wait a while."),
+        code="too_many_quizzes",
+    )
     if not 1 <= size <= MAX_QUIZ_SIZE:
         raise ValidationError({"size": _("A quiz has 1 to %(max)d questions.") % {"max": MAX_QUIZ_SIZE}})
     pool, upload, topic = _pool(user, upload_id, topic_id)

@@ -329,3 +329,43 @@ def test_deleting_while_the_worker_writes_sections_waits_for_it_and_leaves_nothi
     thread.join(10)
     assert finished == ["committed"] and time.monotonic() - started >= 0.4  # it waited for the worker
     assert not Upload.objects.filter(pk=upload.pk).exists() and not Section.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_uploads_never_pass_the_quota(settings, media_root, monkeypatch):
+    """8 at once with one place left: one is stored, seven are refused, and their files are gone."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    from uploads.errors import UploadRejected
+
+    settings.MAX_UPLOADS_PER_USER = 3
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "uploads": "100/hour"},
+    }
+    user = UserFactory()
+    for n in range(2):
+        create(user, f"{n}.md", documents.make_markdown([f"Kapitel {n}\nDie Wartezeit Nummer {n} ist kurz."]))
+
+    # Every upload has passed the first quota check before any is saved: the race, every time.
+    barrier, inspect = threading.Barrier(8, timeout=20), services.inspect_file
+    monkeypatch.setattr(services, "inspect_file", lambda *args: barrier.wait() is not None and inspect(*args))
+
+    def upload(n: int) -> str:
+        try:
+            data = documents.make_markdown([f"Teil {n}\nDie Bedienzeit Nummer {n} ist lang und variabel."])
+            create(user, f"p{n}.md", data)
+            return "stored"
+        except UploadRejected as exc:
+            return exc.rejection_code
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        outcomes = sorted(pool.map(upload, range(8)))
+    assert outcomes == ["quota_exceeded"] * 7 + ["stored"]
+    assert Upload.objects.filter(owner=user).count() == 3
+    assert len(stored_files(media_root)) == 3
