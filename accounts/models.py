@@ -74,6 +74,17 @@ class User(AbstractBaseUser, PermissionsMixin):
         super().clean()
         self.email = normalize_email(self.email)
 
+    def save(self, *args, **kwargs) -> None:
+        # set_password() (web, admin, API, shell) leaves the new raw password here until the save.
+        password_changed = self._password is not None and self.pk is not None
+        super().save(*args, **kwargs)
+        if password_changed:
+            from accounts.services import refresh_tokens_blacklist_all
+
+            # Every device logs in again: its refresh token is refused, and its access token fails
+            # at once, since it is bound to the old password (accounts.tokens).
+            refresh_tokens_blacklist_all(user=self)
+
     def get_full_name(self) -> str:
         return self.name or self.email
 

@@ -84,8 +84,15 @@ def user_deactivate(*, user: User) -> int:
     """Staff lock an account: no login, no new tokens, and every device's refresh token is blacklisted
     (access tokens die at their next request, as JWT authentication checks is_active). Returns the count."""
     User.objects.filter(pk=user.pk).update(is_active=False)
-    open_tokens = OutstandingToken.objects.filter(user=user, blacklistedtoken__isnull=True)
-    BlacklistedToken.objects.bulk_create([BlacklistedToken(token=token) for token in open_tokens])
+    return refresh_tokens_blacklist_all(user=user)
+
+
+def refresh_tokens_blacklist_all(*, user: User) -> int:
+    """Every device's refresh token is refused from now on (deactivation, password change)."""
+    open_tokens = list(OutstandingToken.objects.filter(user=user, blacklistedtoken__isnull=True))
+    BlacklistedToken.objects.bulk_create(
+        [BlacklistedToken(token=token) for token in open_tokens], ignore_conflicts=True
+    )
     return len(open_tokens)
 
 

@@ -216,7 +216,8 @@ QUEUE_BACKLOG_ALERT = env.int("QUEUE_BACKLOG_ALERT", default=200)
 STUCK_AFTER_MINUTES = env.int("STUCK_AFTER_MINUTES", default=10)
 
 WORKER_HEALTH_PORT = env.int("WORKER_HEALTH_PORT", default=8080)
-WORKER_HEALTH_HOST = env("WORKER_HEALTH_HOST", default="0.0.0.0")  # noqa: S104 - the platform probes it
+# Loopback unless told otherwise: the container sets 0.0.0.0, where the platform's probe reaches it.
+WORKER_HEALTH_HOST = env("WORKER_HEALTH_HOST", default="127.0.0.1")
 WORKER_HEARTBEAT_SECONDS = env.float("WORKER_HEARTBEAT_SECONDS", default=10.0)
 # A heartbeat older than this makes the worker health endpoint answer 503.
 WORKER_HEARTBEAT_STALE_SECONDS = env.float("WORKER_HEARTBEAT_STALE_SECONDS", default=60.0)
@@ -337,7 +338,7 @@ OPENAI_MONTHLY_TOKEN_BUDGET = env.int("OPENAI_MONTHLY_TOKEN_BUDGET", default=2_0
 # --- REST API ---------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "accounts.tokens.PasswordBoundJWTAuthentication",  # simplejwt's, bound to the password
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -367,6 +368,7 @@ SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("JWT_ACCESS_MINUTES", default=15)),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=env.int("JWT_REFRESH_DAYS", default=30)),
     "ROTATE_REFRESH_TOKENS": True,
+    "TOKEN_OBTAIN_SERIALIZER": "accounts.tokens.TokenObtainSerializer",
     "BLACKLIST_AFTER_ROTATION": True,
     "UPDATE_LAST_LOGIN": True,
     "SIGNING_KEY": env("JWT_SIGNING_KEY", default=SECRET_KEY),

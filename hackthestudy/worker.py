@@ -208,6 +208,39 @@ def worker_health(identity: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     return (200 if fresh else 503), body
 
 
+_port_taken_logged = threading.Event()
+
+
+def _sibling_serves(host: str, port: int) -> bool:
+    """Whether the port answers with a worker's health (another process of this worker has it)."""
+    import urllib.error
+    import urllib.request
+
+    probe_host = "127.0.0.1" if host in ("0.0.0.0", "") else host  # noqa: S104 - reading, not binding
+    try:
+        with urllib.request.urlopen(f"http://{probe_host}:{port}/health", timeout=1) as response:
+            return "queues" in json.loads(response.read() or b"{}")
+    except urllib.error.HTTPError as exc:  # 503: a sibling whose heartbeat is stale
+        try:
+            return "queues" in json.loads(exc.read() or b"{}")
+        except ValueError:
+            return False
+    except (OSError, ValueError):
+        return False
+
+
+def _log_port_taken(host: str, port: int, exc: OSError) -> None:
+    if not _port_taken_logged.is_set():
+        _port_taken_logged.set()
+        logger.error(
+            "Worker health: cannot listen on %s:%s (%s) and no worker answers there: the platform's "
+            "health check cannot reach this worker. Free the port or set WORKER_HEALTH_PORT.",
+            host,
+            port,
+            exc.strerror or exc,
+        )
+
+
 def _serve_health(identity: dict[str, Any]) -> ThreadingHTTPServer | None:
     from django.conf import settings
 
@@ -226,8 +259,10 @@ def _serve_health(identity: dict[str, Any]) -> ThreadingHTTPServer | None:
 
     try:
         server = ThreadingHTTPServer((settings.WORKER_HEALTH_HOST, settings.WORKER_HEALTH_PORT), Handler)
-    except OSError:
-        return None  # another worker process of this host serves the port
+    except OSError as exc:
+        if not _sibling_serves(settings.WORKER_HEALTH_HOST, settings.WORKER_HEALTH_PORT):
+            _log_port_taken(settings.WORKER_HEALTH_HOST, settings.WORKER_HEALTH_PORT, exc)
+        return None  # another worker process of this host serves the port, or something else holds it
     threading.Thread(target=server.serve_forever, name="worker-health", daemon=True).start()
     logger.info("Worker health endpoint on port %s (pid %s)", settings.WORKER_HEALTH_PORT, os.getpid())
     return server

@@ -102,6 +102,7 @@ def test_the_web_and_worker_health_checks_match_the_code():
     assert "rundramatiq" in worker["run_command"] and "-p" in worker["run_command"]
     assert all(queue in worker["run_command"] for queue in settings.DRAMATIQ_QUEUES)
     assert worker["health_check"]["port"] == int(component_env(worker)["WORKER_HEALTH_PORT"]["value"])
+    assert component_env(worker)["WORKER_HEALTH_HOST"]["value"] == "0.0.0.0"  # noqa: S104 - probed from outside
     assert any(job["kind"] == "PRE_DEPLOY" and "migrate" in job["run_command"] for job in SPEC["jobs"])
 
 

@@ -81,3 +81,30 @@ def test_an_unsafe_request_id_is_replaced(client):
     response = client.get("/", HTTP_X_REQUEST_ID="bad id\nwith newline")
     assert response["X-Request-ID"] != "bad id\nwith newline"
     assert len(response["X-Request-ID"]) == 32
+
+
+def test_the_worker_health_endpoint_listens_on_loopback_unless_told_and_says_when_its_port_is_taken(settings, caplog):
+    import socket
+
+    from hackthestudy import worker
+    from tests.e2e import free_port
+
+    assert settings.WORKER_HEALTH_HOST == "127.0.0.1"
+    settings.WORKER_HEALTH_PORT = free_port()
+    identity = {"host": "test", "pid": 1, "queues": ["documents"]}
+    server = worker._serve_health(identity)
+    try:
+        assert server is not None and server.server_address[0] == "127.0.0.1"
+        assert worker._serve_health(identity) is None  # a sibling process serves it: nothing to say
+        assert "cannot listen" not in caplog.text
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    with socket.socket() as squatter:  # something else holds the port
+        squatter.bind(("127.0.0.1", 0))
+        squatter.listen()
+        settings.WORKER_HEALTH_PORT = squatter.getsockname()[1]
+        worker._port_taken_logged.clear()
+        assert worker._serve_health(identity) is None
+    assert "cannot listen on 127.0.0.1" in caplog.text and "no worker answers there" in caplog.text

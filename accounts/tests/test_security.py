@@ -153,3 +153,29 @@ def test_web_sign_up_has_the_register_limit_per_address(client: Client, settings
         data = {"email": f"web{n}@example.org", "password": PASSWORD, "password_again": PASSWORD}
         statuses.append(signup.post("/accounts/signup/", data, **via_proxy("203.0.113.9")).status_code)
     assert statuses == [302, 302, 429, 429]
+
+
+def test_a_password_change_ends_every_token_issued_before(client: Client):
+    from rest_framework.test import APIClient
+
+    user = UserFactory(email="ada@example.org", password=PASSWORD)
+    phone = APIClient()
+    tokens = phone.post("/api/v1/auth/token/", {"email": user.email, "password": PASSWORD}, format="json").json()
+    phone.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens['access']}")
+    assert phone.get("/api/v1/me/").status_code == 200
+
+    client.force_login(user)
+    new = "a brand new passphrase 42"
+    changed = client.post("/accounts/password/", {"old_password": PASSWORD, "new_password1": new, "new_password2": new})
+    assert changed.status_code == 302
+
+    assert phone.get("/api/v1/me/").status_code == 401  # the old access token fails at once
+    refreshed = APIClient().post("/api/v1/auth/token/refresh/", {"refresh": tokens["refresh"]}, format="json")
+    assert refreshed.status_code == 401  # and the old refresh token gives no new pair
+    fresh = APIClient().post("/api/v1/auth/token/", {"email": user.email, "password": new}, format="json").json()
+    again = APIClient()
+    again.credentials(HTTP_AUTHORIZATION=f"Bearer {fresh['access']}")
+    assert again.get("/api/v1/me/").status_code == 200
+    rotated = APIClient().post("/api/v1/auth/token/refresh/", {"refresh": fresh["refresh"]}, format="json").json()
+    again.credentials(HTTP_AUTHORIZATION=f"Bearer {rotated['access']}")
+    assert again.get("/api/v1/me/").status_code == 200  # a refreshed token keeps the binding
