@@ -146,16 +146,64 @@ def run(web_port: int) -> int:
         return manager.returncode or 0
 
 
+# Redis databases a test run may claim (0: make run, 14: make bench, 15: older runs' habit).
+TEST_REDIS_DATABASES = range(1, 14)
+REDIS_CLAIM_SECONDS = 3 * 3600
+
+
+def own_database_url(url: str, run_id: str) -> str:
+    """The same server, a database name of this run's own: pytest-django creates `test_<name>`
+    and drops it at the end, so checkouts testing at once never share one."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/") or "hackthestudy"
+    return urlunsplit(parts._replace(path=f"/{name}_{run_id}"))
+
+
+@contextmanager
+def own_redis_database(url: str, run_id: str) -> Iterator[str]:
+    """A Redis database of this run's own on the same server, claimed with a key in database 0
+    (released at the end; a killed run's claim expires)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    import redis
+
+    parts = urlsplit(url)
+    control = redis.Redis.from_url(urlunsplit(parts._replace(path="/0")))
+    claimed = next(
+        (n for n in TEST_REDIS_DATABASES if control.set(f"hts:test-run:{n}", run_id, nx=True, ex=REDIS_CLAIM_SECONDS)),
+        None,
+    )
+    if claimed is None:
+        say("NOTICE: every test Redis database is in use; sharing the configured one.")
+        yield url
+        return
+    try:
+        yield urlunsplit(parts._replace(path=f"/{claimed}"))
+    finally:
+        if control.get(f"hts:test-run:{claimed}") == run_id.encode():
+            control.delete(f"hts:test-run:{claimed}")
+
+
 def test(pytest_args: list[str]) -> int:
     env = {**os.environ, "DEBUG": os.environ.get("DEBUG", "True")}
+    run_id = f"{os.getpid()}"
+    env["HTS_TEST_RUN"] = run_id
     database_url = test_database_url()
     if database_url:
-        env["DATABASE_URL"] = database_url
+        env["DATABASE_URL"] = own_database_url(database_url, run_id)
     else:
         env.pop("DATABASE_URL", None)
-    with redis_url_for("test") as redis_url:
+    with (
+        redis_url_for("test") as shared_redis_url,
+        own_redis_database(shared_redis_url, run_id) as redis_url,
+        tempfile.TemporaryDirectory(prefix="hts-test-files-") as files,
+    ):
         env["REDIS_URL"] = redis_url
-        say(f"Tests on {database_url or 'SQLite'} and Redis {redis_url}")
+        # Uploaded and temporary files of this run: nothing lands in the checkout's media/.
+        env["MEDIA_ROOT"], env["TEMP_DIR"] = str(Path(files) / "media"), str(Path(files) / "tmp")
+        say(f"Tests on {env.get('DATABASE_URL', 'SQLite')} and Redis {redis_url}")
         return subprocess.run([sys.executable, "-m", "pytest", *pytest_args], cwd=BASE_DIR, env=env).returncode
 
 
