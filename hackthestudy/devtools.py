@@ -76,7 +76,9 @@ def private_redis(data_dir: Path) -> Iterator[str]:
     port = free_port()
     args = [binary, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(data_dir)]
     args += ["--appendonly", "yes", "--save", "", "--logfile", "redis.log", "--daemonize", "no"]
-    process = subprocess.Popen(args)
+    # A session of its own: Ctrl-C on `make run` reaches the web and the worker, which stop while
+    # their Redis still answers; it is stopped last, below (it used to exit first: tracebacks).
+    process = subprocess.Popen(args, start_new_session=True)
     url = f"redis://127.0.0.1:{port}/0"
     try:
         deadline = time.monotonic() + 15

@@ -120,6 +120,14 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory: the end-to-end tests' worker process must see the test database.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test_db.sqlite3")}
+    # `make run`: web, worker and scheduler write one file. WAL lets readers go on beside a writer,
+    # a writer waits for the lock (up to 20 s) instead of failing with "database is locked", and
+    # every transaction takes the write lock at its start, so none fails when upgrading later.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache, throttles, worker heartbeats, and the Dramatiq broker ------

@@ -8,6 +8,8 @@ from hackthestudy import health, metrics, views
 urlpatterns = [
     path("", views.home, name="home"),
     path("ping", health.ping, name="ping"),
+    # Browsers and tools ask for /favicon.ico whatever the page says: the site's icon, not a 404.
+    path("favicon.ico", views.favicon, name="favicon"),
     path("health", health.readiness, name="health"),
     path("api/v1/simple-health", health.ping, name="api-simple-health"),
     path("api/v1/health", health.readiness, name="api-health"),

@@ -49,3 +49,13 @@ def test_two_test_runs_at_once_get_their_own_database_redis_database_and_files(s
     if live.DATABASES["default"]["ENGINE"].endswith("postgresql"):
         assert live.DATABASES["default"]["NAME"].endswith(f"hackthestudy_{run}")  # pytest-django adds test_
     assert "hts-test-files-" in str(live.MEDIA_ROOT) and not str(live.MEDIA_ROOT).startswith(str(live.BASE_DIR))
+
+
+def test_ctrl_c_on_make_run_does_not_reach_the_private_redis_first(tmp_path):
+    """Ctrl-C signals the terminal's process group: web and worker stop while their Redis still
+    answers; the private Redis, in a session of its own, is stopped last by the runner."""
+    import os
+
+    with devtools.private_redis(tmp_path) as url:
+        pid = redis.Redis.from_url(url).info()["process_id"]
+        assert os.getpgid(pid) != os.getpgrp()

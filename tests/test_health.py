@@ -108,3 +108,11 @@ def test_the_worker_health_endpoint_listens_on_loopback_unless_told_and_says_whe
         worker._port_taken_logged.clear()
         assert worker._serve_health(identity) is None
     assert "cannot listen on 127.0.0.1" in caplog.text and "no worker answers there" in caplog.text
+
+
+def test_every_page_names_its_icon_and_favicon_ico_finds_it(client):
+    page = client.get("/").content.decode()
+    assert 'rel="icon"' in page and "favicon.svg" in page
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("favicon.svg")
+    assert client.get(response["Location"]).status_code == 200

@@ -6,6 +6,7 @@ process down; DOCX and PPTX facts come from their ZIP directory and core propert
 
 from __future__ import annotations
 
+import html
 import re
 import zipfile
 from typing import IO
@@ -31,7 +32,8 @@ def _core_title(archive: zipfile.ZipFile) -> str:
     if info.file_size > 256 * 1024:
         return ""
     match = _TITLE.search(archive.read(info))
-    return match.group(1).decode("utf-8", "replace").strip() if match else ""
+    # XML text: "&lt;svg&gt;" is the title "<svg>" (shown escaped by the templates, never as markup).
+    return html.unescape(match.group(1).decode("utf-8", "replace")).strip() if match else ""
 
 
 def inspect_file(kind: str, handle: IO[bytes], path: str | None) -> tuple[int | None, str]:

@@ -369,3 +369,22 @@ def test_parallel_uploads_never_pass_the_quota(settings, media_root, monkeypatch
     assert outcomes == ["quota_exceeded"] * 7 + ["stored"]
     assert Upload.objects.filter(owner=user).count() == 3
     assert len(stored_files(media_root)) == 3
+
+
+def test_a_docx_title_is_read_as_xml_text_and_shown_escaped(client, media_root):
+    """core.xml holds "&lt;svg onload=…&gt; Vektoren &amp; Skalare": the title is that text, and
+    the page shows it as text, never as markup."""
+    import io
+
+    import docx
+
+    document = docx.Document(io.BytesIO(documents.make_docx(documents.DE_PAGES)))
+    document.core_properties.title = "<svg onload=alert(1)> Vektoren & Skalare"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    user = UserFactory()
+    upload, _created = create(user, "v.docx", buffer.getvalue())
+    assert upload.title == "<svg onload=alert(1)> Vektoren & Skalare"
+    client.force_login(user)
+    page = client.get(f"/documents/{upload.pk}/").content.decode()
+    assert "&lt;svg onload=alert(1)&gt; Vektoren &amp; Skalare" in page and "<svg onload" not in page
