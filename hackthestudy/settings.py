@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Answers a locked-out login (web, admin, JWT) with AXES_LOCKOUT_CALLABLE's response.
     "axes.middleware.AxesMiddleware",
@@ -129,6 +130,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Content-Security-Policy (django-csp): scripts, styles, images and fonts from this site only, no
+# inline script or style, no framing, forms post only here. The pages keep to it (the browser tests
+# fail on any violation); the API docs page (Swagger UI's inline set-up) is exempt.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # --- Redis: cache, throttles, worker heartbeats, and the Dramatiq broker ------
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")

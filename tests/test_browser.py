@@ -37,7 +37,20 @@ def browser_page(django_db_setup, live_server, monkeypatch):
         context = browser.new_context(viewport={"width": 1100, "height": 900}, locale="en-GB")
         page = context.new_page()
         page.set_default_timeout(10_000)
+        # The Content-Security-Policy holds on every page: a violation (an inline script or style,
+        # a foreign source) shows in the console and fails the test.
+        violations: list[str] = []
+        page.on(
+            "console",
+            lambda message: (
+                violations.append(message.text)
+                if "Content Security Policy" in message.text or "Refused to" in message.text
+                else None
+            ),
+        )
+        page.on("pageerror", lambda error: violations.append(f"page error: {error}"))
         yield page
+        assert violations == [], violations
         # ORM calls made while Playwright's loop runs got their own connection: close it, or the test
         # database cannot be dropped at the end of the session.
         connections.close_all()
@@ -145,3 +158,17 @@ def test_the_study_page_fits_a_phone(browser_page, live_server, ready_upload):
         assert box["x"] >= 0 and box["x"] + box["width"] <= 390  # no button off screen
     shot(page, "7-phone-session")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_the_upload_page_works_under_the_content_security_policy(browser_page, live_server, ready_upload):
+    """Its drop zone is a static script now (it was inline, which the policy forbids)."""
+    page = browser_page
+    log_in(page, live_server.url)
+    response = page.goto(f"{live_server.url}/documents/new/")
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    page.dispatch_event("#upload-form", "dragenter")
+    assert "dragging" in page.get_attribute("#upload-form", "class")
+    page.dispatch_event("#upload-form", "dragleave")
+    assert "dragging" not in (page.get_attribute("#upload-form", "class") or "")
+    for path in ("/admin/login/", "/study/", f"/documents/{ready_upload.pk}/", "/accounts/profile/"):
+        page.goto(f"{live_server.url}{path}")  # the fixture fails on any violation these pages log
