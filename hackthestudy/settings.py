@@ -334,6 +334,13 @@ EXTRACTION_MEMORY_MB = env.int("EXTRACTION_MEMORY_MB", default=1024)
 ZIP_MAX_ENTRIES = env.int("ZIP_MAX_ENTRIES", default=5000)
 ZIP_MAX_UNCOMPRESSED_MB = env.int("ZIP_MAX_UNCOMPRESSED_MB", default=300)
 ZIP_MAX_RATIO = env.int("ZIP_MAX_RATIO", default=200)
+# The XML a reader parses (python-docx and python-pptx hold its tree: about 4 bytes of memory per
+# byte): a 26 MB DOCX of 262 MB XML at ratio 10 passed the checks above and took 966 MB.
+ZIP_MAX_XML_MB = env.int("ZIP_MAX_XML_MB", default=64)
+# Extraction children a worker process runs at once. The worker's memory adds up to
+# processes x EXTRACTION_CONCURRENCY x EXTRACTION_MEMORY_MB plus ~400 MB a process (models):
+# app.spec.yml's worker, 2 x 1 x 512 MB + 800 MB, fits its 2 GB.
+EXTRACTION_CONCURRENCY = env.int("EXTRACTION_CONCURRENCY", default=1)
 EXTRACTED_TEXT_TTL_SECONDS = env.int("EXTRACTED_TEXT_TTL_SECONDS", default=60 * 60 * 24)
 # Per-document caps of generated items.
 MAX_FLASHCARDS_PER_DOCUMENT = env.int("MAX_FLASHCARDS_PER_DOCUMENT", default=150)

@@ -8,7 +8,7 @@ from typing import IO
 
 from django.utils.translation import gettext as _
 
-from uploads.errors import PermanentError, UploadRejected
+from uploads.errors import PermanentError, UploadRejected, error_message
 from uploads.extraction.text import decode, unicode_bom_encoding
 from uploads.extraction.zipcheck import MAIN_PARTS, check_zip
 
@@ -64,6 +64,12 @@ def sniff_kind(handle: IO[bytes]) -> str:
                 raise UploadRejected(
                     _("This file unpacks to far more data than a real document would; we refused it."),
                     code="zip_bomb",
+                ) from exc
+            if exc.code == "document_too_big":
+                raise UploadRejected(
+                    str(error_message("document_too_big")),
+                    code="document_too_big",
+                    status_code=413,
                 ) from exc
             raise damaged() from exc
         finally:

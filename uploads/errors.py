@@ -20,6 +20,9 @@ FAILURE_MESSAGES = {
         "This document unpacks to far more data than a real document would, so we did not open it."
     ),
     "extraction_too_big": gettext_lazy("This document needs more memory to read than we allow."),
+    "document_too_big": gettext_lazy(
+        "This document holds more text and markup than we can read at once. Split it into smaller parts."
+    ),
     "extraction_timeout": gettext_lazy("Reading this document took too long."),
     "extraction_crashed": gettext_lazy("The document reader crashed on this file."),
     "too_many_pages": gettext_lazy("This document has too many pages."),

@@ -7,6 +7,7 @@ import json
 import logging
 import shutil
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -359,11 +360,25 @@ def stored_file_path(upload: Upload) -> Iterator[str]:
         yield copy.name
 
 
+_extraction_slots: threading.BoundedSemaphore | None = None
+_slots_lock = threading.Lock()
+
+
+def extraction_slots() -> threading.BoundedSemaphore:
+    """At most EXTRACTION_CONCURRENCY extraction children per worker process, so the worker's
+    memory adds up whatever its threads do (each child may take EXTRACTION_MEMORY_MB)."""
+    global _extraction_slots
+    with _slots_lock:
+        if _extraction_slots is None:
+            _extraction_slots = threading.BoundedSemaphore(settings.EXTRACTION_CONCURRENCY)
+        return _extraction_slots
+
+
 def _extract(upload: Upload) -> ExtractedDocument:
     from uploads.extraction import extract
     from uploads.extraction.guard import run_guarded
 
-    with stored_file_path(upload) as path:
+    with extraction_slots(), stored_file_path(upload) as path:
         return run_guarded(
             extract,
             path,

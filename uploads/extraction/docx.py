@@ -22,7 +22,9 @@ def open_checked(path: str, main_part: str, unreadable: str) -> list[str]:
     try:
         names = check_zip(path)
     except PermanentError as exc:
-        raise PermanentError(exc.code if exc.code == "zip_bomb" else unreadable, exc.detail) from exc
+        raise PermanentError(
+            exc.code if exc.code in ("zip_bomb", "document_too_big") else unreadable, exc.detail
+        ) from exc
     if main_part not in names:
         raise PermanentError(unreadable, f"no {main_part}")
     return names

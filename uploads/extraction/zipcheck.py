@@ -31,4 +31,7 @@ def check_zip(source: str | IO[bytes]) -> list[str]:
     for info in infos:
         if info.file_size > 1024 * 1024 and info.file_size > settings.ZIP_MAX_RATIO * max(info.compress_size, 1):
             raise PermanentError("zip_bomb", f"{info.filename} ratio {info.file_size / max(info.compress_size, 1):.0f}")
+    xml = sum(info.file_size for info in infos if info.filename.endswith(".xml"))
+    if xml > settings.ZIP_MAX_XML_MB * 1024 * 1024:
+        raise PermanentError("document_too_big", f"{xml} bytes of XML")
     return [info.filename for info in infos]

@@ -388,3 +388,60 @@ def test_a_docx_title_is_read_as_xml_text_and_shown_escaped(client, media_root):
     client.force_login(user)
     page = client.get(f"/documents/{upload.pk}/").content.decode()
     assert "&lt;svg onload=alert(1)&gt; Vektoren &amp; Skalare" in page and "<svg onload" not in page
+
+
+def test_a_docx_with_more_xml_than_a_worker_can_parse_is_refused_at_upload_with_nothing_stored(settings, media_root):
+    """The low-ratio bomb: compression ratio and total size within the ZIP limits, but more XML
+    than python-docx can hold in the worker's memory (a 26 MB file of 262 MB XML took 966 MB)."""
+    import io
+    import zipfile
+
+    from uploads.errors import UploadRejected
+
+    settings.ZIP_MAX_XML_MB = 1
+    text = " ".join(f"Wort{n}" for n in range(250_000))  # ~2 MB of XML, random enough for ratio < 200
+    paragraphs = "".join(f"<w:p><w:r><w:t>{text[i : i + 500]}</w:t></w:r></w:p>" for i in range(0, len(text), 500))
+    original = io.BytesIO(documents.make_docx(documents.DE_PAGES))
+    bloated = io.BytesIO()
+    with zipfile.ZipFile(original) as source, zipfile.ZipFile(bloated, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "word/document.xml":
+                data = data.replace(b"</w:body>", paragraphs.encode() + b"</w:body>")
+            target.writestr(item, data)
+    with pytest.raises(UploadRejected) as refused:
+        create(UserFactory(), "gross.docx", bloated.getvalue())
+    assert refused.value.rejection_code == "document_too_big" and refused.value.status_code == 413
+    assert "Split it into smaller parts" in refused.value.messages[0]
+    assert stored_files(media_root) == [] and not Upload.objects.exists()
+
+
+def test_a_worker_process_runs_one_extraction_child_at_a_time(settings, monkeypatch):
+    """processes x EXTRACTION_CONCURRENCY x EXTRACTION_MEMORY_MB is what extraction may take."""
+    import threading
+    import time
+    from types import SimpleNamespace
+
+    from uploads.extraction import guard
+
+    monkeypatch.setattr(services, "_extraction_slots", None)
+    settings.EXTRACTION_CONCURRENCY = 1
+    running, peak, lock = [0], [0], threading.Lock()
+
+    def child(*args, **kwargs):
+        with lock:
+            running[0] += 1
+            peak[0] = max(peak[0], running[0])
+        time.sleep(0.2)
+        with lock:
+            running[0] -= 1
+
+    monkeypatch.setattr(guard, "run_guarded", child)
+    monkeypatch.setattr(services, "stored_file_path", lambda upload: __import__("contextlib").nullcontext("x"))
+    upload = SimpleNamespace(kind="pdf")
+    threads = [threading.Thread(target=services._extract, args=(upload,)) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert peak[0] == 1
