@@ -50,3 +50,39 @@ def pdf_of_size(megabytes: float, seed: int) -> bytes:
 
 def lecture_pdf(seed: int, pages: int) -> bytes:
     return documents.make_pdf(lecture(seed, pages))
+
+
+def docx_low_ratio_bomb(xml_mb: int = 262, seed: int = 26) -> bytes:
+    """The probe's DOCX: about `xml_mb` MB of document XML at a compression ratio near 10, under the
+    ZIP checks' 300 MB / 200:1 limits (26 MB on disk)."""
+    import io
+    import string
+    import zipfile
+
+    rng = random.Random(seed)
+    original = io.BytesIO(documents.make_docx(lecture(seed, 1)))
+    words = ["".join(rng.choices(string.ascii_lowercase, k=rng.randint(3, 9))) for _ in range(64)]
+    run = (
+        '<w:r><w:rPr><w:rFonts w:ascii="Calibri" w:hAnsi="Calibri"/><w:lang w:val="de-DE"/></w:rPr>'
+        '<w:t xml:space="preserve">{}</w:t></w:r>'
+    )
+    chunk = "".join(  # Word's own markup around short runs: deflate gets about 10:1 from it
+        '<w:p><w:pPr><w:spacing w:after="120"/></w:pPr>'
+        + "".join(run.format(" ".join(rng.choice(words) for _ in range(10))) for _ in range(4))
+        + "</w:p>"
+        for _ in range(2000)
+    ).encode()
+    bloated = io.BytesIO()
+    with zipfile.ZipFile(original) as source, zipfile.ZipFile(bloated, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "word/document.xml":
+                head, tail = data.split(b"</w:body>")
+                with target.open(item.filename, "w", force_zip64=True) as part:
+                    part.write(head)
+                    for _ in range(xml_mb * 1024 * 1024 // len(chunk)):
+                        part.write(chunk)
+                    part.write(b"</w:body>" + tail)
+            else:
+                target.writestr(item, data)
+    return bloated.getvalue()

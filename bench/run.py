@@ -769,6 +769,37 @@ def figure_ai(env: dict[str, str], workdir: Path, pdf: Path, sample: int) -> Fig
 # --- report -----------------------------------------------------------------------------------
 
 
+def figure_docx_bomb(workdir: Path, rounds: int) -> Figure:
+    """The probe's low-ratio DOCX bomb (26 MB, 262 MB of XML, ratio ~10): refused at upload, before
+    any child parses it (it took an extraction child to 966 MB and 120 s before)."""
+    from django.conf import settings
+
+    from bench import documents
+    from uploads.errors import UploadRejected
+
+    path = workdir / "low-ratio-bomb.docx"
+    path.write_bytes(documents.docx_low_ratio_bomb())
+    runs, codes = [], set()
+    for _ in range(rounds):
+        started = time.monotonic()
+        try:
+            upload_file(new_user(), path)
+            codes.add("stored")
+        except UploadRejected as exc:
+            codes.add(exc.rejection_code)
+        runs.append(round((time.monotonic() - started) * 1000, 1))
+    value = median(runs)
+    return Figure(
+        "low-ratio DOCX bomb (26 MB, 262 MB of XML): refused at upload, ms",
+        value,
+        "ms",
+        f"refused (document_too_big) before any parsing; ZIP_MAX_XML_MB {settings.ZIP_MAX_XML_MB}",
+        codes == {"document_too_big"} and value < 5000,
+        runs=runs,
+        details={"file_mb": round(path.stat().st_size / 1024 / 1024, 1), "outcomes": sorted(codes)},
+    )
+
+
 def machine() -> dict[str, str]:
     import pymupdf
     from django.db import connection
@@ -866,6 +897,7 @@ def write(figures: dict[str, Figure], info: dict[str, str], elapsed: float) -> N
 
 
 FIGURES = [
+    "docx_bomb",
     "extraction",
     "generation",
     "upload_to_ready",
@@ -915,6 +947,7 @@ def main() -> None:
         "web_memory": lambda: figure_web_memory(env, workdir, 49.0, rounds),
         "list": lambda: figure_list(env, workdir, pdf300, duration=3, rounds=rounds, clients=4),
         "ai": lambda: figure_ai(env, workdir, pdf300, sample=20),
+        "docx_bomb": lambda: figure_docx_bomb(workdir, rounds),
     }
     figures: dict[str, Figure] = {}
     for key in args.only:
