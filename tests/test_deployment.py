@@ -87,6 +87,15 @@ def test_the_web_and_the_worker_keep_uploads_in_one_private_bucket(component):
     assert env["AWS_ACCESS_KEY_ID"]["type"] == env["AWS_SECRET_ACCESS_KEY"]["type"] == "SECRET"
 
 
+def test_behind_the_platform_s_proxy_throttles_and_lockouts_trust_exactly_one_forwarded_address():
+    """App Platform's router is one proxy: DRF's throttles and django-axes read the client's address
+    from its X-Forwarded-For entry, never from one the client wrote (tests/ and accounts/tests/)."""
+    web = next(s for s in SPEC["services"] if s["name"] == "web")
+    assert component_env(web)["NUM_PROXIES"]["value"] == "1"
+    assert settings.REST_FRAMEWORK["NUM_PROXIES"] == settings.NUM_PROXIES
+    assert settings.AXES_CLIENT_IP_CALLABLE == "hackthestudy.rates.client_address"
+
+
 def test_bindings_point_at_declared_databases():
     declared = {db["name"] for db in SPEC["databases"]}
     for component in components():
