@@ -341,6 +341,8 @@ ZIP_MAX_XML_MB = env.int("ZIP_MAX_XML_MB", default=64)
 # processes x EXTRACTION_CONCURRENCY x EXTRACTION_MEMORY_MB plus ~400 MB a process (models):
 # app.spec.yml's worker, 2 x 1 x 512 MB + 800 MB, fits its 2 GB.
 EXTRACTION_CONCURRENCY = env.int("EXTRACTION_CONCURRENCY", default=1)
+# The most characters a DOCX is read for (it is read as a stream; the rest is left unread).
+EXTRACTION_MAX_CHARS = env.int("EXTRACTION_MAX_CHARS", default=5_000_000)
 EXTRACTED_TEXT_TTL_SECONDS = env.int("EXTRACTED_TEXT_TTL_SECONDS", default=60 * 60 * 24)
 # Per-document caps of generated items.
 MAX_FLASHCARDS_PER_DOCUMENT = env.int("MAX_FLASHCARDS_PER_DOCUMENT", default=150)

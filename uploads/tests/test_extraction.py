@@ -273,3 +273,24 @@ def test_a_chapter_s_numbered_running_header_leaves_the_text(tmp_path):
     text = "\n".join(s.text for s in extract(path, "pdf", 500).sections)
     assert "NÄHERUNGEN" not in text and "KAPITEL" not in text
     assert text.count("Die Wartezeit hängt im") == 12
+
+
+def test_a_long_docx_is_read_as_a_stream_in_flat_memory(tmp_path, settings):
+    """20 MB of document XML: python-docx's tree needed about 4 bytes a byte (a 262 MB document took
+    966 MB); read as a stream, the child stays within 100 MB more than it started with."""
+    from bench.documents import docx_low_ratio_bomb
+
+    settings.ZIP_MAX_XML_MB = 64
+    path = write(tmp_path, "long.docx", docx_low_ratio_bomb(xml_mb=20))
+    document = run_guarded(extract, path, "docx", 500, timeout=60, memory_mb=100)
+    assert len(document.sections) > 1000
+    assert sum(len(s.text) for s in document.sections) > 5_000_000 * 0.9  # EXTRACTION_MAX_CHARS taken
+
+
+def test_a_docx_is_read_for_at_most_extraction_max_chars(tmp_path, settings):
+    from uploads.extraction.docx import extract_docx
+
+    settings.EXTRACTION_MAX_CHARS = 200
+    path = write(tmp_path, "d.docx", documents.make_docx(documents.DE_PAGES))
+    text = "".join(s.text for s in extract_docx(path, max_pages=500).sections)
+    assert 200 <= len(text) < 200 + 400  # the block that crosses the limit is the last one taken
