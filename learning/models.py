@@ -92,6 +92,8 @@ class Flashcard(SourceMixin):
 
 
 class Question(SourceMixin):
+    MAX_OPTION_CHARS = 500  # each of the four options (a JSON list: no max_length of its own)
+
     upload = models.ForeignKey(Upload, on_delete=models.CASCADE, related_name="questions")
     topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.SET_NULL, related_name="questions")
     stem = models.TextField(_("question"), max_length=2000)

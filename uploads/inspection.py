@@ -6,34 +6,21 @@ process down; DOCX and PPTX facts come from their ZIP directory and core propert
 
 from __future__ import annotations
 
-import html
 import re
 import zipfile
 from typing import IO
 
 from uploads.errors import PermanentError
 from uploads.extraction.guard import ChildStopped, run_guarded
+from uploads.extraction.zipcheck import core_title
 
 _SLIDE = re.compile(r"^ppt/slides/slide\d+\.xml$")
-_TITLE = re.compile(rb"<dc:title>([^<]{1,300})</dc:title>")
 
 
 def _pdf_facts(path: str) -> tuple[int | None, str]:
     from uploads.extraction.pdf import pdf_facts
 
     return pdf_facts(path)
-
-
-def _core_title(archive: zipfile.ZipFile) -> str:
-    try:
-        info = archive.getinfo("docProps/core.xml")
-    except KeyError:
-        return ""
-    if info.file_size > 256 * 1024:
-        return ""
-    match = _TITLE.search(archive.read(info))
-    # XML text: "&lt;svg&gt;" is the title "<svg>" (shown escaped by the templates, never as markup).
-    return html.unescape(match.group(1).decode("utf-8", "replace")).strip() if match else ""
 
 
 def inspect_file(kind: str, handle: IO[bytes], path: str | None) -> tuple[int | None, str]:
@@ -47,7 +34,7 @@ def inspect_file(kind: str, handle: IO[bytes], path: str | None) -> tuple[int | 
         handle.seek(0)
         with zipfile.ZipFile(handle) as archive:
             names = archive.namelist()
-            title = _core_title(archive)
+            title = core_title(archive)
         handle.seek(0)
         pages = sum(1 for name in names if _SLIDE.match(name)) if kind == "pptx" else None
         return pages, title

@@ -33,11 +33,13 @@ def _check_topic(topic: Topic | int | None, upload_id: int) -> Topic | None:
     return found
 
 
-# The most a student may write into one field (the web forms, the API and the admin alike): far
-# beyond any card worth studying, far below what would bloat every quiz that copies it.
-MAX_FRONT_CHARS = MAX_STEM_CHARS = 2000
-MAX_BACK_CHARS = MAX_EXPLANATION_CHARS = 5000
-MAX_OPTION_CHARS = 500
+# The most a student may write into one field (the web forms, the API and the admin alike): the
+# model fields' max_length, so forms, serializers and these checks read one number.
+MAX_FRONT_CHARS = Flashcard._meta.get_field("front").max_length
+MAX_BACK_CHARS = Flashcard._meta.get_field("back").max_length
+MAX_STEM_CHARS = Question._meta.get_field("stem").max_length
+MAX_EXPLANATION_CHARS = Question._meta.get_field("explanation").max_length
+MAX_OPTION_CHARS = Question.MAX_OPTION_CHARS
 
 
 def _too_long(value: str, limit: int) -> str | None:

@@ -18,13 +18,12 @@ from lxml import etree
 
 from uploads.errors import PermanentError
 from uploads.extraction import ExtractedDocument, ExtractedSection, join_path, one_line
-from uploads.extraction.zipcheck import check_zip
+from uploads.extraction.zipcheck import check_zip, core_title
 
 _HEADING_STYLE = re.compile(r"^(?:heading|überschrift|titel|title)\s*(\d)?", re.IGNORECASE)
 MAX_BOLD_HEADING_CHARS = 80
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-_TITLE = re.compile(rb"<dc:title>([^<]{1,300})</dc:title>")
 
 
 def open_checked(path: str, main_part: str, unreadable: str) -> list[str]:
@@ -167,16 +166,6 @@ def _blocks(archive: zipfile.ZipFile):
                     del element.getparent()[0]
 
 
-def _core_title(archive: zipfile.ZipFile) -> str:
-    import html
-
-    try:
-        match = _TITLE.search(archive.read("docProps/core.xml"))
-    except KeyError:
-        return ""
-    return one_line(html.unescape(match.group(1).decode("utf-8", "replace"))) if match else ""
-
-
 def extract_docx(path: str, *, max_pages: int) -> ExtractedDocument:
     open_checked(path, "word/document.xml", "docx_unreadable")
     try:
@@ -223,4 +212,4 @@ def _read(archive: zipfile.ZipFile) -> ExtractedDocument:
         elif list_item:
             text = f"• {text}"
         sections.append(ExtractedSection(text, None, join_path(path_parts), min(level, 6), index))
-    return ExtractedDocument(sections, None, _core_title(archive))
+    return ExtractedDocument(sections, None, core_title(archive))

@@ -6,6 +6,8 @@ python-docx and python-pptx read whole entries with no cap, so a 1 MB file that 
 
 from __future__ import annotations
 
+import html
+import re
 import zipfile
 from typing import IO
 
@@ -35,3 +37,19 @@ def check_zip(source: str | IO[bytes]) -> list[str]:
     if xml > settings.ZIP_MAX_XML_MB * 1024 * 1024:
         raise PermanentError("document_too_big", f"{xml} bytes of XML")
     return [info.filename for info in infos]
+
+
+_TITLE = re.compile(rb"<dc:title>([^<]{1,300})</dc:title>")
+MAX_CORE_XML_BYTES = 256 * 1024
+
+
+def core_title(archive: zipfile.ZipFile) -> str:
+    """The title in docProps/core.xml, XML-decoded ("&lt;svg&gt;" is the text "<svg>"), or ""."""
+    try:
+        info = archive.getinfo("docProps/core.xml")
+    except KeyError:
+        return ""
+    if info.file_size > MAX_CORE_XML_BYTES:
+        return ""
+    match = _TITLE.search(archive.read(info))
+    return " ".join(html.unescape(match.group(1).decode("utf-8", "replace")).split()) if match else ""
