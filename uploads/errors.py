@@ -52,6 +52,10 @@ GENERATOR_NOTES = {
         "We found no sentence in this document that makes a good flashcard or question: it holds "
         "mostly formulas, lists, links or instructions rather than statements to learn."
     ),
+    "little_to_learn": gettext_lazy(
+        "Only a few sentences in this document make good flashcards or quiz questions: it holds "
+        "mostly formulas, lists, links or instructions rather than statements to learn."
+    ),
 }
 
 

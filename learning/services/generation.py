@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.db.models.functions import Least
 from django.utils import timezone
 
@@ -28,6 +28,8 @@ from uploads.timings import timed, timing_add
 logger = logging.getLogger(__name__)
 Status = Upload.Status
 STAGE_PROGRESS = 20
+# Fewer items than this (or no card, or no question) and the student is told the document holds little to learn.
+FEW_ITEMS = 5
 
 
 def _active_upload(upload_id: int, run: int) -> Upload | None:
@@ -274,10 +276,15 @@ def upload_finish(*, upload_id: int, run: int) -> bool:
         ).update(status=Status.READY, progress=100, ready_at=timezone.now(), stage_message="")
         if finished:
             topics_assign(upload_id=upload_id)
-            # Never silently empty: the page and the API say why (generator_message).
-            Upload.objects.filter(pk=upload_id, flashcard_count=0, question_count=0).update(
-                generator_note="nothing_to_learn"
-            )
+            # Never silently empty or thin: the page and the API say why (generator_message).
+            finished_upload = Upload.objects.filter(pk=upload_id)
+            if finished_upload.filter(flashcard_count=0, question_count=0).update(generator_note="nothing_to_learn"):
+                return True
+            thin = Q(flashcard_count=0) | Q(question_count=0) | Q(total__lt=FEW_ITEMS)
+            finished_upload.alias(total=F("flashcard_count") + F("question_count")).filter(
+                thin,
+                generator_note="",  # an AI-budget note says more
+            ).update(generator_note="little_to_learn")
     return bool(finished)
 
 

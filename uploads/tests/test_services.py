@@ -445,3 +445,19 @@ def test_a_worker_process_runs_one_extraction_child_at_a_time(settings, monkeypa
     for thread in threads:
         thread.join(10)
     assert peak[0] == 1
+
+
+def test_a_document_with_little_to_learn_says_so_and_a_rich_one_does_not():
+    guide = (
+        b"Course guide\n\n"
+        b"Read Chapter 1 of the textbook at https://example.org/book.\n"
+        b"Watch the video at https://example.org/video.\n"
+        b"A histogram is a chart that shows how often each intensity value occurs in an image.\n"
+        b"Select a topic for your term project.\n"
+    )
+    thin = run_pipeline(create(UserFactory(), "guide.txt", guide)[0])
+    assert thin.status == "ready" and thin.flashcard_count + thin.question_count > 0
+    assert thin.generator_note == "little_to_learn" and "Only a few sentences" in thin.generator_message
+    rich = run_pipeline(create(UserFactory(), "skript.pdf", documents.make_pdf(documents.DE_PAGES))[0])
+    assert rich.flashcard_count >= 5 and rich.question_count > 0
+    assert (rich.generator_note, rich.generator_message) == ("", "")
