@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 
 def normalize_email(email: str) -> str:
@@ -79,8 +80,6 @@ class User(AbstractBaseUser, PermissionsMixin):
         password_changed = self._password is not None and self.pk is not None
         super().save(*args, **kwargs)
         if password_changed:
-            from accounts.services import refresh_tokens_blacklist_all
-
             # Every device logs in again: its refresh token is refused, and its access token fails
             # at once, since it is bound to the old password (accounts.tokens).
             refresh_tokens_blacklist_all(user=self)
@@ -90,3 +89,12 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.name or self.email.split("@")[0]
+
+
+def refresh_tokens_blacklist_all(*, user: User) -> int:
+    """Every device's refresh token is refused from now on (deactivation, password change)."""
+    open_tokens = list(OutstandingToken.objects.filter(user=user, blacklistedtoken__isnull=True))
+    BlacklistedToken.objects.bulk_create(
+        [BlacklistedToken(token=token) for token in open_tokens], ignore_conflicts=True
+    )
+    return len(open_tokens)

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
+from hackthestudy.errors import error_response
+
 LOCKOUT_CODE = "too_many_login_attempts"
 
 
@@ -26,7 +28,6 @@ def lockout_message() -> str:
 def lockout_response(
     request: HttpRequest, original_response: HttpResponse | None = None, credentials: dict | None = None
 ) -> HttpResponse:
-    from hackthestudy.errors import error_response
 
     response = error_response(request, 429, LOCKOUT_CODE, lockout_message())
     response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))

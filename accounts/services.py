@@ -9,10 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework_simplejwt.exceptions import TokenError
-from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from accounts.models import User, normalize_email
+from accounts.models import User, normalize_email, refresh_tokens_blacklist_all
 
 LANGUAGE_CODES = {code for code, _name in User._meta.get_field("language").choices}
 
@@ -85,15 +85,6 @@ def user_deactivate(*, user: User) -> int:
     (access tokens die at their next request, as JWT authentication checks is_active). Returns the count."""
     User.objects.filter(pk=user.pk).update(is_active=False)
     return refresh_tokens_blacklist_all(user=user)
-
-
-def refresh_tokens_blacklist_all(*, user: User) -> int:
-    """Every device's refresh token is refused from now on (deactivation, password change)."""
-    open_tokens = list(OutstandingToken.objects.filter(user=user, blacklistedtoken__isnull=True))
-    BlacklistedToken.objects.bulk_create(
-        [BlacklistedToken(token=token) for token in open_tokens], ignore_conflicts=True
-    )
-    return len(open_tokens)
 
 
 def tokens_flush_expired() -> int:

@@ -242,7 +242,7 @@ def compute_seconds(path: Path, kind: str) -> dict[str, float]:
     makes the topic outline side by side with the cards: its total can be below this)."""
     from django.conf import settings
 
-    from learning.generation import SourceSection
+    from learning.generation.drafts import SourceSection
     from learning.generation.offline import OfflineProvider
     from learning.generation.text import key_terms_remembered
     from learning.quality import flashcards_build, questions_build

@@ -13,8 +13,11 @@ from typing import Any
 
 from django.conf import settings
 
+from hackthestudy.health import dependency_checks, fresh_heartbeats, worker_heartbeats
 from hackthestudy.numbers import parse_int
+from hackthestudy.queues import backlog_alerts, queue_depths
 from hackthestudy.redis import get_redis
+from uploads.models import Upload
 
 logger = logging.getLogger(__name__)
 HEALTH_KEY = "hts:maintenance:health"
@@ -73,7 +76,6 @@ def _upload_id(key: str, position: int) -> int | None:
 
 def _keys_of_finished_uploads(keys: list[str], position: int) -> set[str]:
     """Keys whose upload is gone, ready or failed: generation no longer reads them."""
-    from uploads.models import Upload
 
     ids = {key: _upload_id(key, position) for key in keys}
     processing = [Upload.Status.QUEUED, Upload.Status.EXTRACTING, Upload.Status.GENERATING]
@@ -97,8 +99,6 @@ def cache_clean() -> dict[str, int]:
 
 def health_record() -> dict[str, Any]:
     """Checks every dependency, stores the result for the monitor page and logs what needs a human."""
-    from hackthestudy.health import dependency_checks, fresh_heartbeats, worker_heartbeats
-    from hackthestudy.queues import backlog_alerts, queue_depths
 
     checks = dependency_checks()
     alerts = [f"{name} is down: {check.get('error', '')}" for name, check in checks.items() if not check["ok"]]

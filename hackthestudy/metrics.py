@@ -18,12 +18,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from uploads.models import Upload
+
 
 class UploadCollector(Collector):
     """Read from the database at scrape time, so every web process reports the same numbers."""
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        from uploads.models import Upload
 
         counts = dict(Upload.objects.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
         gauge = GaugeMetricFamily("hackthestudy_uploads", "Uploads per status.", labels=["status"])

@@ -10,6 +10,9 @@ from typing import Any
 from django.db.models import Count
 from django.utils import timezone
 
+from hackthestudy.health import fresh_heartbeats, worker_heartbeats
+from hackthestudy.maintenance import health_last
+from hackthestudy.queues import queue_depths
 from uploads.models import Upload
 
 Status = Upload.Status
@@ -26,7 +29,6 @@ def _safely(read: Any) -> tuple[Any, str]:
 
 
 def workers() -> list[dict[str, Any]]:
-    from hackthestudy.health import fresh_heartbeats, worker_heartbeats
 
     beats = worker_heartbeats()
     fresh = {id(beat) for beat in fresh_heartbeats(beats)}
@@ -67,8 +69,6 @@ def latest_failures() -> list[Upload]:
 
 
 def monitor_snapshot() -> dict[str, Any]:
-    from hackthestudy.maintenance import health_last
-    from hackthestudy.queues import queue_depths
 
     worker_list, workers_error = _safely(workers)
     queues, queues_error = _safely(queue_depths)

@@ -11,6 +11,9 @@ import logging
 import dramatiq
 from dramatiq_crontab import cron
 
+from hackthestudy.maintenance import cache_clean, health_record, tasks_delete_old, temp_files_clean
+from hackthestudy.redis import get_redis
+
 logger = logging.getLogger(__name__)
 MINUTE = 60_000
 OPTIONS = {"queue_name": "maintenance", "max_retries": 0}
@@ -19,25 +22,13 @@ OPTIONS = {"queue_name": "maintenance", "max_retries": 0}
 @cron("* * * * *")
 @dramatiq.actor(**OPTIONS, time_limit=MINUTE, max_age=2 * MINUTE)
 def health_check() -> None:
-    from hackthestudy.maintenance import health_record
 
     health_record()
-
-
-@cron("*/5 * * * *")
-@dramatiq.actor(**OPTIONS, time_limit=5 * MINUTE, max_age=5 * MINUTE)
-def requeue_stuck_uploads() -> None:
-    from uploads.services import uploads_requeue_stuck
-
-    outcome = uploads_requeue_stuck()
-    if any(outcome.values()):
-        logger.warning("Stuck uploads: %(requeued)d sent again, %(failed)d failed", outcome)
 
 
 @cron("17 * * * *")
 @dramatiq.actor(**OPTIONS, time_limit=10 * MINUTE, max_age=60 * MINUTE)
 def clean_temp_files() -> None:
-    from hackthestudy.maintenance import temp_files_clean
 
     logger.info("Removed %d old temporary files", temp_files_clean())
 
@@ -45,7 +36,6 @@ def clean_temp_files() -> None:
 @cron("23 * * * *")
 @dramatiq.actor(**OPTIONS, time_limit=10 * MINUTE, max_age=60 * MINUTE)
 def clean_cache() -> None:
-    from hackthestudy.maintenance import cache_clean
 
     logger.info("Removed cache keys: %s", cache_clean())
 
@@ -54,7 +44,6 @@ def clean_cache() -> None:
 @dramatiq.actor(**OPTIONS, time_limit=10 * MINUTE, max_age=12 * 60 * MINUTE)
 def delete_old_task_rows() -> None:
     """django_dramatiq registers an actor named delete_old_tasks (default queue) already."""
-    from hackthestudy.maintenance import tasks_delete_old
 
     logger.info("Deleted %d old task rows", tasks_delete_old())
 
@@ -64,8 +53,6 @@ def queue_probe(sent_at: float, key: str) -> None:
     """Records the seconds from send to start under `key` (a Redis list, kept an hour): the queue
     hop that `make bench` measures, and that staff can measure on a live system the same way."""
     import time
-
-    from hackthestudy.redis import get_redis
 
     client = get_redis()
     client.rpush(key, time.time() - sent_at)

@@ -16,6 +16,11 @@ from django_dramatiq.middleware import AdminMiddleware
 from dramatiq.middleware import Middleware
 
 from hackthestudy.context import current_context_id
+from hackthestudy.health import HEARTBEATS_KEY
+from hackthestudy.redis import get_redis
+from learning.generation import nlp
+from uploads.extraction import warm_up
+from uploads.extraction.guard import helpers_keep, helpers_start, helpers_stop
 
 logger = logging.getLogger(__name__)
 
@@ -98,10 +103,6 @@ def worker_process_prepare() -> None:
 
     from django.conf import settings
 
-    from learning.generation import nlp
-    from uploads.extraction import warm_up
-    from uploads.extraction.guard import helpers_keep, helpers_start
-
     for module in settings.WORKER_PRELOAD_MODULES:
         importlib.import_module(module)
     try:
@@ -122,7 +123,6 @@ class PreloadMiddleware(Middleware):
         worker_process_prepare()
 
     def after_worker_shutdown(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
-        from uploads.extraction.guard import helpers_stop
 
         helpers_stop()
 
@@ -172,8 +172,6 @@ def _field(identity: dict[str, Any]) -> str:
 
 
 def heartbeat_write(identity: dict[str, Any]) -> None:
-    from hackthestudy.health import HEARTBEATS_KEY
-    from hackthestudy.redis import get_redis
 
     client = get_redis()
     now = time.time()
@@ -185,8 +183,6 @@ def heartbeat_write(identity: dict[str, Any]) -> None:
 
 
 def heartbeat_remove(identity: dict[str, Any]) -> None:
-    from hackthestudy.health import HEARTBEATS_KEY
-    from hackthestudy.redis import get_redis
 
     get_redis().hdel(HEARTBEATS_KEY, _field(identity))
 
@@ -194,9 +190,6 @@ def heartbeat_remove(identity: dict[str, Any]) -> None:
 def worker_health(identity: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     """This process's own view: is Redis reachable and is its heartbeat fresh?"""
     from django.conf import settings
-
-    from hackthestudy.health import HEARTBEATS_KEY
-    from hackthestudy.redis import get_redis
 
     try:
         raw = get_redis().hget(HEARTBEATS_KEY, _field(identity))

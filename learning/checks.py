@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from learning.generation import SourceSection
+from learning.generation.drafts import SourceSection
 from learning.generation.text import is_informative, normalize, sentences, stopwords
 from uploads.language import detect_language
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from learning.generation import FlashcardDraft, QuestionDraft
+from learning.generation.drafts import FlashcardDraft, QuestionDraft
 from learning.generation.nlp import is_name, is_noun, tag, zipf
 
 GENERIC_ZIPF = 4.5

@@ -18,9 +18,14 @@ from learning.checks import (
     substantial_units,
 )
 from learning.defects import measure
-from learning.generation import FlashcardDraft, QuestionDraft, SourceSection, get_provider
+from learning.generation import get_provider
+from learning.generation.drafts import FlashcardDraft, QuestionDraft, SourceSection
+from learning.generation.statements import candidates
 from learning.quality import cloze_sentence, flashcards_build, questions_build
+from uploads.detection import sniff_kind
 from uploads.errors import PermanentError
+from uploads.extraction import extract
+from uploads.extraction.guard import run_guarded
 from uploads.language import detect_language
 
 PAGE_CHARS = 3000  # a standard page, for documents without pages (DOCX, text)
@@ -61,9 +66,6 @@ class DocumentScore:
 
 
 def _extract(path: Path):
-    from uploads.detection import sniff_kind
-    from uploads.extraction import extract
-    from uploads.extraction.guard import run_guarded
 
     with path.open("rb") as handle:
         kind = sniff_kind(handle)
@@ -117,7 +119,6 @@ def generate_document(path: Path) -> Generated:
 def qualifying_units(sections: list[SourceSection], language: str) -> set[int]:
     """Pages (units) with at least one complete, self-contained statement: the issue's "every page
     with real prose that has a qualifying sentence gets an item"."""
-    from learning.generation.statements import candidates
 
     return {statement.unit for statement in candidates(sections, language)[0]}
 

@@ -16,7 +16,7 @@ import random
 from collections import defaultdict
 from pathlib import Path
 
-from learning.generation import FlashcardDraft, QuestionDraft, SourceSection
+from learning.generation.drafts import FlashcardDraft, QuestionDraft, SourceSection
 
 SAMPLE_CARDS, SAMPLE_QUESTIONS = 15, 10
 PAGE_TEXT_CHARS = 2500

@@ -24,7 +24,7 @@ from learning.checks import (
     mcq_problem,
     substantial_units,
 )
-from learning.generation import AllChunksFailed, FlashcardDraft, Provider, QuestionDraft, SourceSection
+from learning.generation.drafts import AllChunksFailed, FlashcardDraft, Provider, QuestionDraft, SourceSection
 from learning.generation.text import sentences
 from learning.rubric import DocumentTerms, card_problem, question_problem
 
@@ -238,6 +238,7 @@ def balance_positions(questions: list[QuestionDraft]) -> list[QuestionDraft]:
 
 
 def _providers(provider: Provider, fallback: Provider | Literal["offline"] | None) -> list[Provider]:
+    # Only in the worker: the web process imports the gates for students' own items, not the generator.
     from learning.generation.offline import OfflineProvider
 
     if fallback == "offline":

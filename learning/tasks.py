@@ -1,8 +1,13 @@
-"""Actors of the ai queue: the three generation stages run in parallel, each replacing its items."""
+"""Actors of the ai queue: the three generation stages run in parallel, each replacing its items.
+
+uploads sends them by name (uploads.services.processing.generation_send) once a document's text is stored.
+"""
 
 from __future__ import annotations
 
 import dramatiq
+
+from learning.services import flashcards_generate, offline_generate, questions_generate, topics_extract
 
 # Paid API calls: few retries (the SDK already retried each request, and a Redis counter caps every
 # chunk at OPENAI_MAX_REQUESTS_PER_CHUNK), and time for a long document's chunks at OPENAI_CONCURRENCY.
@@ -18,41 +23,20 @@ AI_ACTOR_OPTIONS = {
 
 @dramatiq.actor(**AI_ACTOR_OPTIONS)
 def generate_flashcards(upload_id: int, run: int) -> None:
-    from learning.services import flashcards_generate
-
     flashcards_generate(upload_id=upload_id, run=run)
 
 
 @dramatiq.actor(**AI_ACTOR_OPTIONS)
 def generate_questions(upload_id: int, run: int) -> None:
-    from learning.services import questions_generate
-
     questions_generate(upload_id=upload_id, run=run)
 
 
 @dramatiq.actor(**AI_ACTOR_OPTIONS)
 def extract_topics(upload_id: int, run: int) -> None:
-    from learning.services import topics_extract
-
     topics_extract(upload_id=upload_id, run=run)
 
 
 @dramatiq.actor(**AI_ACTOR_OPTIONS)
 def generate_offline(upload_id: int, run: int, stages: list[str]) -> None:
-    from learning.services import offline_generate
-
+    """All stages of the offline generator, or the given ones (none: only the finish)."""
     offline_generate(upload_id=upload_id, run=run, stages=stages)
-
-
-STAGE_ACTORS = {"flashcards": generate_flashcards, "questions": generate_questions, "topics": extract_topics}
-
-
-def start_generation(upload_id: int, run: int, generator: str, stages: list[str] | None = None) -> None:
-    """The three stages, or only the given ones (a stuck upload's unfinished stages). With OpenAI
-    they wait on the network: three messages, in parallel. Offline they are CPU work: one
-    message that spreads them over two cores itself (services.offline_generate)."""
-    stages = [stage for stage in STAGE_ACTORS if stage in (stages or STAGE_ACTORS)]
-    if generator != "openai":
-        generate_offline.send(upload_id, run, stages)
-        return
-    dramatiq.group([STAGE_ACTORS[stage].message(upload_id, run) for stage in stages]).run()

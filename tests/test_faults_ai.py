@@ -17,8 +17,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from accounts.tests.factories import UserFactory
-from learning.generation import SourceSection
 from learning.generation.chunking import chunk_sections
+from learning.generation.drafts import SourceSection
 from tests.e2e import get_json, wait_until
 from tests.fake_openai import API_KEY, FakeOpenAI
 from uploads.models import Section, Upload

@@ -226,7 +226,7 @@ def scheduler_tick(redis_url: str) -> None:
     """What `manage.py crontab` does every 5 minutes: send requeue_stuck_uploads."""
     from dramatiq.brokers.redis import RedisBroker
 
-    from hackthestudy.tasks import requeue_stuck_uploads
+    from uploads.tasks import requeue_stuck_uploads
 
     namespace = settings.DRAMATIQ_BROKER["OPTIONS"]["namespace"]
     RedisBroker(url=redis_url, namespace=namespace, middleware=[]).enqueue(requeue_stuck_uploads.message())

@@ -85,12 +85,12 @@ def test_the_monitor_shows_workers_queues_uploads_throughput_and_failures(admin_
 
 
 def test_the_monitor_still_renders_when_the_broker_is_down(admin_client, settings, monkeypatch):
-    from hackthestudy import queues
+    from hackthestudy import monitor
 
     def broken():
         raise ConnectionError("Redis is gone")
 
-    monkeypatch.setattr(queues, "queue_depths", broken)
+    monkeypatch.setattr(monitor, "queue_depths", broken)
     response = admin_client.get("/staff/monitor/")
     assert response.status_code == 200
     assert "The broker did not answer" in response.content.decode()

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from uploads import services
 from uploads.models import Section, Upload
+from uploads.timings import timings_get
 
 
 @admin.register(Upload)
@@ -48,7 +49,6 @@ class UploadAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("time per step (ms, last day)"))
     def step_timings(self, upload: Upload) -> str:
-        from uploads.timings import timings_get
 
         return ", ".join(f"{step} {ms:.0f}" for step, ms in sorted(timings_get(upload.pk).items())) or "-"
 

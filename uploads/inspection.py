@@ -18,6 +18,7 @@ _SLIDE = re.compile(r"^ppt/slides/slide\d+\.xml$")
 
 
 def _pdf_facts(path: str) -> tuple[int | None, str]:
+    # In the guarded child only: the web process never loads PyMuPDF.
     from uploads.extraction.pdf import pdf_facts
 
     return pdf_facts(path)

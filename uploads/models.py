@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from uploads.errors import error_message, generator_note_message
+
 
 class UploadQuerySet(models.QuerySet["Upload"]):
     def for_user(self, user: settings.AUTH_USER_MODEL) -> UploadQuerySet:
@@ -109,14 +111,12 @@ class Upload(models.Model):
     @property
     def error_message(self) -> str:
         """The failure in the reader's language (the code is stored, the text translated on display)."""
-        from uploads.errors import error_message
 
         return error_message(self.error_code) if self.error_code else ""
 
     @property
     def generator_message(self) -> str:
         """Why the offline generator made this document's material although AI is configured."""
-        from uploads.errors import generator_note_message
 
         return generator_note_message(self.generator_note)
 

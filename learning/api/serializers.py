@@ -10,6 +10,7 @@ from rest_framework import serializers
 from hackthestudy.numbers import parse_int
 from learning import scheduling
 from learning.models import Flashcard, Origin, Question, Quiz, QuizItem, Rating, ReviewState, Topic
+from learning.selectors import quiz_result
 from uploads.models import Upload
 
 SOURCE_FIELDS = ["source_page", "source_location", "source_snippet"]
@@ -321,7 +322,6 @@ class QuizSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(QuizResultSerializer)
     def get_result(self, quiz: Quiz) -> dict:
-        from learning.selectors import quiz_result
 
         return QuizResultSerializer(quiz_result(quiz)).data
 
@@ -347,7 +347,6 @@ class QuizAnswerSerializer(QuizItemSerializer):
 
     @extend_schema_field(QuizResultSerializer)
     def get_quiz(self, item: QuizItem) -> dict:
-        from learning.selectors import quiz_result
 
         return QuizResultSerializer(quiz_result(item.quiz)).data
 

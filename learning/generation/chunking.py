@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from learning.checks import document_units
-from learning.generation import SourceSection
+from learning.generation.drafts import SourceSection
 
 HEADING_RESERVE = 60
 _TOKEN_LIKE = re.compile(r"\w+|[^\w\s]", re.UNICODE)

@@ -17,7 +17,8 @@ import hashlib
 import random
 import re
 
-from learning.generation import FlashcardDraft, QuestionDraft, SourceSection, TopicDraft, nlp
+from learning.generation import nlp
+from learning.generation.drafts import FlashcardDraft, QuestionDraft, SourceSection, TopicDraft
 from learning.generation.nlp import split_sentences
 from learning.generation.statements import Analysis, Definition, Statement, Term, analyse, body_sections, term_of
 from learning.generation.text import is_informative, key_terms, normalize, remembered, sentences

@@ -24,16 +24,15 @@ from django.conf import settings
 from rapidfuzz import fuzz, process
 
 from learning.checks import plain
-from learning.generation import (
+from learning.generation import cache, prompts
+from learning.generation.chunking import Chunk, chunk_sections
+from learning.generation.drafts import (
     AllChunksFailed,
     FlashcardDraft,
     QuestionDraft,
     SourceSection,
     TopicDraft,
-    cache,
-    prompts,
 )
-from learning.generation.chunking import Chunk, chunk_sections
 from learning.generation.schemas import (
     CardBatch,
     CardItem,

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 
 from learning import rubric
 from learning.checks import document_units
-from learning.generation import SourceSection, nlp
+from learning.generation import nlp
+from learning.generation.drafts import SourceSection
 from learning.generation.text import normalize, stopwords
 
 TAGGED_PER_UNIT = 8

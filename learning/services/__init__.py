@@ -2,10 +2,10 @@
 
 from learning.services.generation import (
     flashcards_generate,
+    generation_finish,
     offline_generate,
     questions_generate,
     topics_extract,
-    upload_finish,
 )
 from learning.services.items import (
     flashcard_create,
@@ -25,6 +25,7 @@ __all__ = [
     "flashcard_suspend",
     "flashcard_update",
     "flashcards_generate",
+    "generation_finish",
     "offline_generate",
     "question_create",
     "question_delete",
@@ -34,5 +35,4 @@ __all__ = [
     "quiz_create",
     "review_record",
     "topics_extract",
-    "upload_finish",
 ]

@@ -11,29 +11,28 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
-from django.db.models.functions import Least
 from django.utils import timezone
 
 from hackthestudy.worker import messages_running
-from learning.generation import AllChunksFailed, Provider, QuestionDraft, SourceSection, get_provider
+from learning.generation import get_provider
+from learning.generation.drafts import AllChunksFailed, Provider, QuestionDraft, SourceSection
 from learning.generation.text import key_terms_remembered
 from learning.models import AIUsage, Flashcard, Origin, Question, Topic
 from learning.quality import GateReport, flashcards_build, questions_build
 from uploads.errors import PermanentError
+from uploads.extraction.guard import run_guarded
 from uploads.models import Section, Upload
-from uploads.services import sections_load, upload_fail
+from uploads.services import (
+    sections_load,
+    upload_fail,
+    upload_finish,
+    upload_generating,
+    upload_stage_done,
+    upload_usage_add,
+)
 from uploads.timings import timed, timing_add
 
 logger = logging.getLogger(__name__)
-Status = Upload.Status
-STAGE_PROGRESS = 20
-# Fewer items than this (or no card, or no question) and the student is told the document holds little to learn.
-FEW_ITEMS = 5
-
-
-def _active_upload(upload_id: int, run: int) -> Upload | None:
-    return Upload.objects.filter(pk=upload_id, run=run, status=Status.GENERATING).first()
 
 
 def _source_sections(upload_id: int) -> list[SourceSection]:
@@ -55,16 +54,10 @@ def _source_fields(section: Section | None, snippet: str) -> dict:
     }
 
 
-def _complete_stage(upload_id: int, run: int, **fields: object) -> None:
-    Upload.objects.filter(pk=upload_id, run=run, status=Status.GENERATING).update(
-        progress=Least(F("progress") + STAGE_PROGRESS, 95), **fields
-    )
-
-
 def _run_stage(
     upload_id: int, run: int, stage: Callable[..., None], sections: list[SourceSection] | None = None, **options: object
 ) -> None:
-    upload = _active_upload(upload_id, run)
+    upload = upload_generating(upload_id, run)
     if upload is None:
         return  # deleted, failed, finished, or superseded by a reprocess
     provider = get_provider(upload.generator or "offline", scope=f"{upload_id}:{run}")
@@ -80,7 +73,7 @@ def _run_stage(
     finally:
         usage_record(upload=upload, task=stage.__name__.strip("_"), provider=provider)
     with timed(upload_id, "finish_write"):
-        upload_finish(upload_id=upload_id, run=run)
+        generation_finish(upload_id=upload_id, run=run)
 
 
 def usage_record(*, upload: Upload, task: str, provider: Provider) -> None:
@@ -99,16 +92,15 @@ def usage_record(*, upload: Upload, task: str, provider: Provider) -> None:
             tokens_out=usage.tokens_out,
             cached_answers=usage.cached,
         )
-        Upload.objects.filter(pk=upload.pk).update(
-            ai_requests=F("ai_requests") + usage.requests,
-            ai_tokens_in=F("ai_tokens_in") + usage.tokens_in,
-            ai_tokens_out=F("ai_tokens_out") + usage.tokens_out,
-            ai_cached_answers=F("ai_cached_answers") + usage.cached,
+        upload_usage_add(
+            upload_id=upload.pk,
+            run=upload.run,
+            requests=usage.requests,
+            tokens_in=usage.tokens_in,
+            tokens_out=usage.tokens_out,
+            cached=usage.cached,
+            failed_chunks=len(usage.failed_chunks),
         )
-        if usage.failed_chunks:
-            Upload.objects.filter(pk=upload.pk, run=upload.run).update(
-                chunks_failed=F("chunks_failed") + len(usage.failed_chunks)
-            )
     if usage.failed_chunks:
         logger.warning("Upload %s, %s: no material for %s", upload.pk, task, "; ".join(usage.failed_chunks))
 
@@ -135,8 +127,7 @@ def _replace_generated(
         ]
         model.objects.bulk_create(rows)
         total = model.objects.filter(upload=upload).count()
-        counts = {f"{stage}_done": True, f"{stage.removesuffix('s')}_count": total}
-        _complete_stage(upload.pk, upload.run, **counts, items_dropped=F("items_dropped") + report.dropped_total)
+        upload_stage_done(upload_id=upload.pk, run=upload.run, stage=stage, count=total, dropped=report.dropped_total)
 
 
 def _content_key(values: dict, names: list[str] | None = None) -> str:
@@ -192,7 +183,7 @@ def _topics(upload: Upload, sections: list[SourceSection], provider: Provider, o
                 last_section=draft.last_section,
             )
             parents.append(topic)
-        _complete_stage(upload.pk, upload.run, topics_done=True, topic_count=len(drafts))
+        upload_stage_done(upload_id=upload.pk, run=upload.run, stage="topics", count=len(drafts))
 
 
 def flashcards_generate(*, upload_id: int, run: int) -> None:
@@ -217,8 +208,11 @@ def offline_generate(*, upload_id: int, run: int, stages: list[str]) -> None:
     writes, counts and finishes on its own, so a requeue after a lost worker redoes only what is
     missing.
     """
-    upload = _active_upload(upload_id, run)
+    upload = upload_generating(upload_id, run)
     if upload is None:
+        return
+    if not stages:  # every stage done, only the finish was lost (uploads' recovery sends this)
+        generation_finish(upload_id=upload_id, run=run)
         return
     timing_add(upload_id, "generation_start", (timezone.now() - upload.generating_at).total_seconds())
     sections = _source_sections(upload_id)
@@ -237,6 +231,7 @@ def offline_generate(*, upload_id: int, run: int, stages: list[str]) -> None:
 
 
 def _offline_outline(sections: list[SourceSection], language: str) -> list:
+    # In the outline's child (and the worker); the web process imports this module but never generates.
     from learning.generation.offline import OfflineProvider
 
     return OfflineProvider().extract_topics(sections, language)
@@ -245,8 +240,6 @@ def _offline_outline(sections: list[SourceSection], language: str) -> list:
 def _outline_start(sections: list[SourceSection], language: str) -> Future:
     """The topic outline in a child of this worker process (uploads.extraction.guard, which keeps
     children between jobs), its result in the future."""
-    from uploads.extraction.guard import run_guarded
-
     future: Future = Future()
 
     def wait() -> None:
@@ -268,24 +261,13 @@ def _outline_drafts(outline: Future, upload_id: int) -> list | None:
         return None
 
 
-def upload_finish(*, upload_id: int, run: int) -> bool:
-    """Ready when all three stages are done: exactly once, whichever stage finishes last."""
-    with transaction.atomic():
-        finished = Upload.objects.filter(
-            pk=upload_id, run=run, status=Status.GENERATING, flashcards_done=True, questions_done=True, topics_done=True
-        ).update(status=Status.READY, progress=100, ready_at=timezone.now(), stage_message="")
-        if finished:
-            topics_assign(upload_id=upload_id)
-            # Never silently empty or thin: the page and the API say why (generator_message).
-            finished_upload = Upload.objects.filter(pk=upload_id)
-            if finished_upload.filter(flashcard_count=0, question_count=0).update(generator_note="nothing_to_learn"):
-                return True
-            thin = Q(flashcard_count=0) | Q(question_count=0) | Q(total__lt=FEW_ITEMS)
-            finished_upload.alias(total=F("flashcard_count") + F("question_count")).filter(
-                thin,
-                generator_note="",  # an AI-budget note says more
-            ).update(generator_note="little_to_learn")
-    return bool(finished)
+@transaction.atomic
+def generation_finish(*, upload_id: int, run: int) -> bool:
+    """Ready when all three stages are done (uploads decides); then each item joins its topic."""
+    finished = upload_finish(upload_id=upload_id, run=run)
+    if finished:
+        topics_assign(upload_id=upload_id)
+    return finished
 
 
 def topics_assign(*, upload_id: int) -> None:

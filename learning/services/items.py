@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from learning.models import Flashcard, Origin, Question, Topic
 from uploads.models import Upload
+from uploads.services import upload_counts_set
 
 CLOZE = re.compile(r"\{\{c\d+::.+?\}\}")
 CARD_FIELDS = ("kind", "front", "back", "topic", "source_page")
@@ -209,7 +210,8 @@ def question_delete(*, user: settings.AUTH_USER_MODEL, question_id: int) -> int:
 
 @transaction.atomic
 def _recount(upload_id: int) -> None:
-    Upload.objects.filter(pk=upload_id).update(
+    upload_counts_set(
+        upload_id=upload_id,
         flashcard_count=Flashcard.objects.filter(upload_id=upload_id).count(),
         question_count=Question.objects.filter(upload_id=upload_id).count(),
     )

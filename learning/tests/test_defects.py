@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from learning.defects import measure
-from learning.generation import FlashcardDraft, QuestionDraft
+from learning.generation.drafts import FlashcardDraft, QuestionDraft
 from learning.graded_sample import useful_rates
 
 
@@ -64,7 +64,7 @@ def test_the_useful_rate_is_per_language_and_kind():
 
 
 def test_the_graded_sample_is_reproducible_and_carries_each_items_page():
-    from learning.generation import SourceSection
+    from learning.generation.drafts import SourceSection
     from learning.graded_sample import sample_items
 
     sections = [SourceSection(0, "Ein Vektor ist eine Reihe von Skalaren gleichen Typs.", 3)]

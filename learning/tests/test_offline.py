@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from learning.generation import SourceSection
+from learning.generation.drafts import SourceSection
 from learning.generation.offline import OfflineProvider
 from learning.generation.text import normalize
 from uploads.tests import documents

@@ -6,8 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from learning.checks import SourceIndex, is_grounded
-from learning.generation import SourceSection
 from learning.generation.chunking import chunk_sections, estimate_tokens
+from learning.generation.drafts import SourceSection
 from learning.generation.openai import OpenAIProvider, TransientAIError
 from learning.models import AIUsage, Flashcard
 from learning.tasks import generate_flashcards

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from learning.generation import FlashcardDraft, QuestionDraft, SourceSection
+from learning.generation.drafts import FlashcardDraft, QuestionDraft, SourceSection
 from learning.generation.offline import OfflineProvider
 from learning.quality import MAX_ANSWER_CHARS, flashcards_build, questions_build
 

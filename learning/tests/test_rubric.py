@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from learning.generation import SourceSection
+from learning.generation.drafts import SourceSection
 from learning.rubric import DocumentTerms, card_problem, question_problem, statement_problem, strip_label
 
 

@@ -17,7 +17,7 @@ from django.conf import settings
 from lxml import etree
 
 from uploads.errors import PermanentError
-from uploads.extraction import ExtractedDocument, ExtractedSection, join_path, one_line
+from uploads.extraction.document import ExtractedDocument, ExtractedSection, join_path, one_line
 from uploads.extraction.zipcheck import check_zip, core_title
 
 _HEADING_STYLE = re.compile(r"^(?:heading|überschrift|titel|title)\s*(\d)?", re.IGNORECASE)

@@ -7,7 +7,7 @@ from pptx.shapes.base import BaseShape
 from pptx.shapes.group import GroupShape
 
 from uploads.errors import PermanentError
-from uploads.extraction import ExtractedDocument, ExtractedSection, clean_text, one_line
+from uploads.extraction.document import ExtractedDocument, ExtractedSection, clean_text, one_line
 from uploads.extraction.docx import open_checked
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 import re
 
-from uploads.extraction import ExtractedDocument, ExtractedSection, join_path, one_line
+from uploads.extraction.document import ExtractedDocument, ExtractedSection, join_path, one_line
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 MAX_TEXT_BYTES = 20 * 1024 * 1024

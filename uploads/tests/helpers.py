@@ -1,20 +1,21 @@
 from __future__ import annotations
 
+import dramatiq
+
 from uploads.models import Upload
+from uploads.services.processing import GENERATION_STAGES, OFFLINE_ACTOR_NAME, STAGE_ACTOR_NAMES
 
 
 def run_pipeline(upload: Upload) -> Upload:
     """What the worker does, in this process: the actors called directly run synchronously
-    (the messages learning.tasks.start_generation sends for the upload's generator)."""
-    from learning.tasks import STAGE_ACTORS, generate_offline
-    from uploads.tasks import process_document
-
-    process_document(upload.pk)
+    (the messages uploads.services.processing.generation_send sends for the upload's generator)."""
+    broker = dramatiq.get_broker()
+    broker.get_actor("process_document")(upload.pk)
     upload.refresh_from_db()
     if upload.generator == "openai":
-        for actor in STAGE_ACTORS.values():
-            actor(upload.pk, upload.run)
+        for name in STAGE_ACTOR_NAMES.values():
+            broker.get_actor(name)(upload.pk, upload.run)
     else:
-        generate_offline(upload.pk, upload.run, list(STAGE_ACTORS))
+        broker.get_actor(OFFLINE_ACTOR_NAME)(upload.pk, upload.run, list(GENERATION_STAGES))
     upload.refresh_from_db()
     return upload

@@ -351,8 +351,8 @@ def test_parallel_uploads_never_pass_the_quota(settings, media_root, monkeypatch
         create(user, f"{n}.md", documents.make_markdown([f"Kapitel {n}\nDie Wartezeit Nummer {n} ist kurz."]))
 
     # Every upload has passed the first quota check before any is saved: the race, every time.
-    barrier, inspect = threading.Barrier(8, timeout=20), services.inspect_file
-    monkeypatch.setattr(services, "inspect_file", lambda *args: barrier.wait() is not None and inspect(*args))
+    barrier, inspect = threading.Barrier(8, timeout=20), services.intake.inspect_file
+    monkeypatch.setattr(services.intake, "inspect_file", lambda *args: barrier.wait() is not None and inspect(*args))
 
     def upload(n: int) -> str:
         try:
@@ -422,9 +422,7 @@ def test_a_worker_process_runs_one_extraction_child_at_a_time(settings, monkeypa
     import time
     from types import SimpleNamespace
 
-    from uploads.extraction import guard
-
-    monkeypatch.setattr(services, "_extraction_slots", None)
+    monkeypatch.setattr(services.processing, "_extraction_slots", None)
     settings.EXTRACTION_CONCURRENCY = 1
     running, peak, lock = [0], [0], threading.Lock()
 
@@ -436,10 +434,12 @@ def test_a_worker_process_runs_one_extraction_child_at_a_time(settings, monkeypa
         with lock:
             running[0] -= 1
 
-    monkeypatch.setattr(guard, "run_guarded", child)
-    monkeypatch.setattr(services, "stored_file_path", lambda upload: __import__("contextlib").nullcontext("x"))
+    monkeypatch.setattr(services.processing, "run_guarded", child)
+    monkeypatch.setattr(
+        services.processing, "stored_file_path", lambda upload: __import__("contextlib").nullcontext("x")
+    )
     upload = SimpleNamespace(kind="pdf")
-    threads = [threading.Thread(target=services._extract, args=(upload,)) for _ in range(4)]
+    threads = [threading.Thread(target=services.processing._extract, args=(upload,)) for _ in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:
