@@ -1,10 +1,50 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
+from learning import services
 from learning.models import AIUsage, Flashcard, Question, Quiz, QuizItem, Review, ReviewState, Topic
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Staff look, they do not write: study records are the students' own doing, and the generated
+    material changes only through the services (origin, validation, the upload's counts)."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ItemAdmin(ReadOnlyAdmin):
+    """A card or question staff remove (a complaint, a wrong fact) goes through the student's own
+    delete service, so the upload's counts stay right."""
+
+    actions = ["delete_through_service"]
+    delete_service = staticmethod(services.flashcard_delete)
+    id_argument = "flashcard_id"
+
+    def get_actions(self, request: HttpRequest) -> dict:
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    @admin.action(description=_("Delete from the student's material"))
+    def delete_through_service(self, request: HttpRequest, queryset: QuerySet) -> None:
+        count = 0
+        for item in queryset.select_related("upload"):
+            self.delete_service(user=item.upload.owner, **{self.id_argument: item.pk})
+            count += 1
+        self.message_user(request, _("%(count)d items deleted.") % {"count": count}, messages.SUCCESS)
+
+
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(ReadOnlyAdmin):
     list_display = ["title", "upload", "level", "order", "pages"]
     list_filter = ["level"]
     search_fields = ["title", "summary", "upload__title", "upload__owner__email"]
@@ -12,7 +52,7 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 @admin.register(Flashcard)
-class FlashcardAdmin(admin.ModelAdmin):
+class FlashcardAdmin(ItemAdmin):
     list_display = ["front", "kind", "upload", "source_page", "origin", "suspended", "updated_at"]
     list_filter = ["kind", "origin", "suspended"]
     search_fields = ["front", "back", "upload__title", "upload__owner__email"]
@@ -20,7 +60,9 @@ class FlashcardAdmin(admin.ModelAdmin):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(ItemAdmin):
+    delete_service = staticmethod(services.question_delete)
+    id_argument = "question_id"
     list_display = ["stem", "upload", "source_page", "origin", "updated_at"]
     list_filter = ["origin"]
     search_fields = ["stem", "upload__title", "upload__owner__email"]
@@ -48,16 +90,6 @@ class AIUsageAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
 
     def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Study records are the students' own doing: staff look, they do not write."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:

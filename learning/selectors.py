@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from learning.models import AIUsage, Flashcard, Question, Quiz, Review, ReviewState, Topic
 from uploads.models import Upload
+from uploads.selectors import upload_get_for_user
 
 
 def ai_tokens_used_this_month(user: settings.AUTH_USER_MODEL) -> int:
@@ -69,6 +70,19 @@ def card_rows(cards: QuerySet[Flashcard], user: settings.AUTH_USER_MODEL) -> Que
     return cards.annotate(own_state=own).values(*CARD_FIELDS, *(f"own_state__{name}" for name in REVIEW_FIELDS))
 
 
+def upload_topics(upload_id: int) -> QuerySet[Topic]:
+    """An upload's material, in the document's order (the uploads pages and API show it)."""
+    return Topic.objects.filter(upload_id=upload_id).order_by("order")
+
+
+def upload_flashcards(upload_id: int) -> QuerySet[Flashcard]:
+    return Flashcard.objects.filter(upload_id=upload_id).order_by("id")
+
+
+def upload_questions(upload_id: int) -> QuerySet[Question]:
+    return Question.objects.filter(upload_id=upload_id).order_by("id")
+
+
 def topic_tree(topic: Topic) -> list[int]:
     """The topic and all topics below it."""
     children: dict[int | None, list[int]] = {}
@@ -94,7 +108,7 @@ def study_cards(user: settings.AUTH_USER_MODEL, *, upload_id: int | None = None,
     """The cards a session may show: the student's own, of ready documents, not suspended."""
     cards = Flashcard.objects.for_user(user).filter(suspended=False, upload__status=Upload.Status.READY)
     if upload_id is not None:
-        get_object_or_404(Upload.objects.for_user(user), pk=upload_id)
+        upload_get_for_user(user=user, upload_id=upload_id)
         cards = cards.filter(upload_id=upload_id)
     if topic_id is not None:
         topic = get_object_or_404(Topic.objects.for_user(user), pk=topic_id)

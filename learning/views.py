@@ -23,6 +23,7 @@ from learning.grading import expected_answer, grade
 from learning.models import Flashcard, Question, Quiz, Rating, Topic
 from learning.stats import study_stats, topic_mastery
 from uploads.models import Upload
+from uploads.selectors import upload_get_for_user
 
 
 def _scope(request: HttpRequest) -> dict[str, int]:
@@ -86,7 +87,7 @@ def _scope_title(request: HttpRequest, scope: dict[str, int]) -> str:
     if "topic" in scope:
         return get_object_or_404(Topic.objects.for_user(request.user), pk=scope["topic"]).title
     if "upload" in scope:
-        return get_object_or_404(Upload.objects.for_user(request.user), pk=scope["upload"]).title
+        return upload_get_for_user(user=request.user, upload_id=scope["upload"]).title
     return _("All documents")
 
 
@@ -127,7 +128,7 @@ def topic_detail(request: HttpRequest, topic_id: int) -> HttpResponse:
 def _upload_from_query(request: HttpRequest) -> Upload:
     """The document a new item goes to: ?upload= on the form's URL."""
     upload_id = request.GET.get("upload", "")
-    return get_object_or_404(Upload.objects.for_user(request.user), pk=parse_int(upload_id) or 0)
+    return upload_get_for_user(user=request.user, upload_id=parse_int(upload_id) or 0)
 
 
 def _item_form_page(request: HttpRequest, form, upload: Upload, save, heading: str) -> HttpResponse:
@@ -265,5 +266,5 @@ def quiz_answer(request: HttpRequest, quiz_id: int) -> HttpResponse:
 
 @login_required
 def upload_export(request: HttpRequest, upload_id: int, fmt: str) -> HttpResponse:
-    upload = get_object_or_404(Upload.objects.for_user(request.user), pk=upload_id)
+    upload = upload_get_for_user(user=request.user, upload_id=upload_id)
     return export_response(upload, fmt)

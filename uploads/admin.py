@@ -91,3 +91,13 @@ class SectionAdmin(admin.ModelAdmin):
     list_filter = ["heading_level"]
     search_fields = ["upload__title", "text"]
     raw_id_fields = ["upload"]
+
+    # The text of what was extracted: processing writes it, staff read it.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Section | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Section | None = None) -> bool:
+        return False

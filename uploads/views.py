@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from learning.models import Flashcard, Question, Topic
+from learning.selectors import upload_flashcards, upload_questions, upload_topics
 from uploads import services
 from uploads.forms import UploadForm
 from uploads.models import Upload
@@ -48,9 +48,9 @@ def upload_detail(request: HttpRequest, upload_id: int) -> HttpResponse:
     context = {"upload": upload}
     if upload.status == Upload.Status.READY:
         context |= {
-            "topics": Topic.objects.filter(upload=upload).order_by("order"),
-            "flashcards": Flashcard.objects.filter(upload=upload).order_by("id"),
-            "questions": Question.objects.filter(upload=upload).order_by("id"),
+            "topics": upload_topics(upload.pk),
+            "flashcards": upload_flashcards(upload.pk),
+            "questions": upload_questions(upload.pk),
         }
     return render(request, "uploads/detail.html", context)
 

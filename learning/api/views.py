@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -23,7 +22,7 @@ from learning.exports import export_response
 from learning.grading import expected_answer, grade
 from learning.models import Flashcard, Question, Quiz
 from learning.stats import study_stats
-from uploads.models import Upload
+from uploads.selectors import upload_get_for_user
 
 ERRORS = {code: OpenApiResponse(ErrorSerializer) for code in (400, 401, 404)}
 SCOPE = [
@@ -183,7 +182,7 @@ class UploadExportView(APIView):
     )
     def get(self, request: Request, upload_id: int, fmt: str) -> HttpResponse:
         """`export.apkg`: an Anki package (re-importing updates the same notes); `export.csv`: cards and questions."""
-        upload = get_object_or_404(Upload.objects.for_user(request.user), pk=upload_id)
+        upload = upload_get_for_user(user=request.user, upload_id=upload_id)
         return export_response(upload, fmt)
 
 
@@ -192,8 +191,8 @@ def card_list(request: Request, paginator, cards: QuerySet[Flashcard], upload_id
     whatever the page holds; `upload_id` makes another student's document (or none) a 404."""
     rows = selectors.card_rows(cards.filter(upload__owner=request.user).order_by("upload_id", "id"), request.user)
     page = paginator.paginate_counted(rows, request)
-    if upload_id is not None and not page and not Upload.objects.for_user(request.user).filter(pk=upload_id).exists():
-        raise Http404
+    if upload_id is not None and not page:
+        upload_get_for_user(user=request.user, upload_id=int(upload_id))  # none of the student's, or 404
     return paginator.get_paginated_response(s.cards_json(page))
 
 

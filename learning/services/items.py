@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from learning.models import Flashcard, Origin, Question, Topic
 from uploads.models import Upload
+from uploads.selectors import upload_get_for_user
 from uploads.services import upload_counts_set
 
 CLOZE = re.compile(r"\{\{c\d+::.+?\}\}")
@@ -21,7 +22,7 @@ QUESTION_FIELDS = ("stem", "options", "correct_index", "explanation", "topic", "
 
 
 def _own_upload(user: settings.AUTH_USER_MODEL, upload_id: int) -> Upload:
-    return get_object_or_404(Upload.objects.for_user(user), pk=upload_id)
+    return upload_get_for_user(user=user, upload_id=upload_id)
 
 
 def _check_topic(topic: Topic | int | None, upload_id: int) -> Topic | None:

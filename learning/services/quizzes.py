@@ -16,6 +16,7 @@ from hackthestudy.rates import rate_check
 from learning.models import Question, Quiz, QuizItem, Topic
 from learning.selectors import topic_questions
 from uploads.models import Upload
+from uploads.selectors import upload_get_for_user
 
 MAX_QUIZ_SIZE = 50
 
@@ -28,7 +29,7 @@ def _pool(
     if topic_id is not None:
         topic = get_object_or_404(Topic.objects.for_user(user).select_related("upload"), pk=topic_id)
         return topic_questions(topic), topic.upload, topic
-    upload = get_object_or_404(Upload.objects.for_user(user), pk=upload_id)
+    upload = upload_get_for_user(user=user, upload_id=upload_id)
     return Question.objects.filter(upload=upload), upload, None
 
 

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from accounts.api.serializers import ErrorSerializer
 from learning.api.serializers import FlashcardSerializer, QuestionSerializer, TopicSerializer
 from learning.api.views import card_list
-from learning.models import Flashcard, Question, Topic
+from learning.selectors import upload_flashcards, upload_questions, upload_topics
 from uploads import services
 from uploads.api.serializers import ReprocessSerializer, UploadCreateSerializer, UploadSerializer
 from uploads.models import Upload
@@ -67,16 +67,16 @@ class UploadViewSet(
     @action(detail=True, methods=["get"])
     def flashcards(self, request: Request, pk: str) -> Response:
         """The document's cards, 50 per page, each with the student's review state (null while new)."""
-        return card_list(request, self.paginator, Flashcard.objects.filter(upload_id=pk), pk)
+        return card_list(request, self.paginator, upload_flashcards(int(pk)), pk)
 
     @extend_schema(responses=QuestionSerializer(many=True))
     @action(detail=True, methods=["get"])
     def questions(self, request: Request, pk: str) -> Response:
         upload = self.get_object()
-        return self._items(Question.objects.filter(upload=upload).order_by("id"), QuestionSerializer)
+        return self._items(upload_questions(upload.pk), QuestionSerializer)
 
     @extend_schema(responses=TopicSerializer(many=True))
     @action(detail=True, methods=["get"])
     def topics(self, request: Request, pk: str) -> Response:
         upload = self.get_object()
-        return self._items(Topic.objects.filter(upload=upload).order_by("order"), TopicSerializer)
+        return self._items(upload_topics(upload.pk), TopicSerializer)

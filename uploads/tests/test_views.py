@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.tests.factories import UserFactory
 from uploads.models import Upload
+from uploads.services import upload_create
 from uploads.tests import documents
 from uploads.tests.conftest import stored_files
 from uploads.tests.helpers import run_pipeline
@@ -120,6 +121,17 @@ def test_staff_reprocess_from_the_admin_skips_uploads_still_processing(admin_cli
     done.refresh_from_db()
     busy.refresh_from_db()
     assert (done.status, done.run, busy.run) == ("queued", 2, 1)
+
+
+def test_staff_read_extracted_sections_but_cannot_change_them(admin_client, media_root):
+    upload = run_pipeline(upload_create(owner=UserFactory(), file=SimpleUploadedFile("b.pdf", documents.make_pdf()))[0])
+    section = upload.sections.first()
+    assert admin_client.get(f"/admin/uploads/section/{section.pk}/change/").status_code == 200  # the view page
+    changed = admin_client.post(f"/admin/uploads/section/{section.pk}/change/", {"text": "rewritten"})
+    assert changed.status_code == 403
+    assert admin_client.post(f"/admin/uploads/section/{section.pk}/delete/", {"post": "yes"}).status_code == 403
+    section.refresh_from_db()
+    assert section.text != "rewritten"
 
 
 def test_a_student_can_choose_the_offline_generator_and_retry_a_failed_ai_upload_offline(
