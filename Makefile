@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test eval bench lint format messages compilemessages clean
+.PHONY: run test test-fast eval bench lint format messages compilemessages clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ run: $(STAMP) compilemessages
 
 test: $(STAMP) compilemessages lint
 	$(PY) -m hackthestudy.devtools test
+
+# The edit-test loop: everything but the end-to-end (real worker processes) and browser tests.
+test-fast: $(STAMP) compilemessages
+	$(PY) -m hackthestudy.devtools test -- -q -m "not e2e and not browser" $(TEST_ARGS)
 
 # The generator over ../shared/corpus/: a quality table, stored in bench/results/.
 eval: $(STAMP)

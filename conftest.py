@@ -2,24 +2,41 @@
 
 from __future__ import annotations
 
+import dramatiq
 import pytest
 from rest_framework.test import APIClient
 
 from hackthestudy.redis import get_redis
 
 
-@pytest.fixture(autouse=True)
-def _fresh_redis_keys() -> None:
-    """Throttle counters, heartbeats, cached AI answers and queued messages live in Redis; each test
-    starts without them (a message left by an earlier test would reach the next test's worker)."""
-    import dramatiq
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_blocker", "live_server"}
 
+
+@pytest.fixture(autouse=True)
+def _fresh_redis_keys(request: pytest.FixtureRequest) -> None:
+    """Throttle counters, heartbeats, cached AI answers and queued messages live in Redis; each test
+    that reaches the services (it uses the database) or asks for `redis` starts without them (a
+    message left by an earlier test would reach the next test's worker). Pure-function tests need
+    no Redis at all."""
+    uses_services = request.node.get_closest_marker("django_db") is not None
+    if not (uses_services or DATABASE_FIXTURES & set(request.fixturenames) or "redis" in request.fixturenames):
+        return
+    redis_flush()
+
+
+def redis_flush() -> None:
     dramatiq.get_broker().flush_all()
     client = get_redis()
     for pattern in ("hts:*", "openai_cache:*", "openai_requests:*"):
         keys = list(client.scan_iter(pattern, count=1000))
         if keys:
             client.delete(*keys)
+
+
+@pytest.fixture
+def redis():
+    """The project's Redis client, for a test that uses Redis without the database."""
+    return get_redis()
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,8 @@ import pytest
 from django.test import Client
 
 from learning.models import Flashcard
-from learning.tests.factories import FlashcardFactory, UploadFactory
+from learning.tests.factories import FlashcardFactory
+from uploads.tests.factories import UploadFactory
 
 pytestmark = pytest.mark.django_db
 SUPERSCRIPT_TWO = "%C2%B2"  # "²": str.isdigit() is true, int() fails

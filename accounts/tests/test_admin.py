@@ -47,7 +47,8 @@ def test_students_do_not_get_into_the_admin(client):
 def test_staff_see_each_users_uploads_cards_reviews_and_ai_tokens(staff_client):
     from learning import services as learning_services
     from learning.models import AIUsage
-    from learning.tests.factories import FlashcardFactory, UploadFactory
+    from learning.tests.factories import FlashcardFactory
+    from uploads.tests.factories import UploadFactory
 
     student = UserFactory(email="busy@example.org")
     upload = UploadFactory(owner=student)

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from learning.exports import BASIC_MODEL_ID, CLOZE_MODEL_ID, deck_id
-from learning.tests.factories import FlashcardFactory, QuestionFactory, TopicFactory, UploadFactory
+from learning.tests.factories import FlashcardFactory, QuestionFactory, TopicFactory
+from uploads.tests.factories import UploadFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,10 +9,11 @@ from django.http import Http404
 from accounts.tests.factories import UserFactory
 from learning import services
 from learning.models import Flashcard, Origin, Question, Rating, ReviewState
-from learning.tests.factories import FlashcardFactory, QuestionFactory, TopicFactory, UploadFactory
+from learning.tests.factories import FlashcardFactory, QuestionFactory, TopicFactory
 from uploads import services as upload_services
 from uploads.tests import documents
 from uploads.tests.conftest import uploaded
+from uploads.tests.factories import UploadFactory
 from uploads.tests.helpers import run_pipeline
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,8 @@ from learning import services
 from learning.grading import expected_answer, grade, normalize
 from learning.models import Question
 from learning.selectors import quiz_result
-from learning.tests.factories import FlashcardFactory, QuestionFactory, TopicFactory, UploadFactory
+from learning.tests.factories import FlashcardFactory, QuestionFactory, TopicFactory
+from uploads.tests.factories import UploadFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,8 @@ from learning import scheduling
 from learning.models import Rating, Review, ReviewState
 from learning.selectors import interleave, study_queue
 from learning.services import review_record
-from learning.tests.factories import FlashcardFactory, UploadFactory
+from learning.tests.factories import FlashcardFactory
+from uploads.tests.factories import UploadFactory
 
 pytestmark = pytest.mark.django_db
 T0 = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)

@@ -11,7 +11,8 @@ from learning import services
 from learning.models import Rating
 from learning.selectors import local_day_start
 from learning.stats import study_stats
-from learning.tests.factories import FlashcardFactory, QuestionFactory, TopicFactory, UploadFactory
+from learning.tests.factories import FlashcardFactory, QuestionFactory, TopicFactory
+from uploads.tests.factories import UploadFactory
 
 pytestmark = pytest.mark.django_db
 

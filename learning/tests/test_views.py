@@ -7,7 +7,8 @@ from django.test import Client
 
 from accounts.tests.factories import UserFactory
 from learning.models import Flashcard, Question, QuizItem, Review
-from learning.tests.factories import FlashcardFactory, QuestionFactory, TopicFactory, UploadFactory
+from learning.tests.factories import FlashcardFactory, QuestionFactory, TopicFactory
+from uploads.tests.factories import UploadFactory
 
 pytestmark = pytest.mark.django_db
 

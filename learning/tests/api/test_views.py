@@ -8,7 +8,8 @@ from rest_framework.test import APIClient
 
 from accounts.tests.factories import UserFactory
 from learning.models import Flashcard, Question, ReviewState
-from learning.tests.factories import FlashcardFactory, QuestionFactory, TopicFactory, UploadFactory
+from learning.tests.factories import FlashcardFactory, QuestionFactory, TopicFactory
+from uploads.tests.factories import UploadFactory
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "correct horse battery staple"
