@@ -8,7 +8,6 @@ from rest_framework.test import APIClient
 
 from hackthestudy.redis import get_redis
 
-
 DATABASE_FIXTURES = {"db", "transactional_db", "django_db_blocker", "live_server"}
 
 
