@@ -19,14 +19,14 @@ compilemessages: $(STAMP)
 	$(VENV)/bin/pybabel --quiet compile --domain django --directory hackthestudy/locale
 
 run: $(STAMP) compilemessages
-	$(PY) -m hackthestudy.devtools run
+	$(PY) -m core.devtools run
 
 test: $(STAMP) compilemessages lint
-	$(PY) -m hackthestudy.devtools test
+	$(PY) -m core.devtools test
 
 # The edit-test loop: everything but the end-to-end (real worker processes) and browser tests.
 test-fast: $(STAMP) compilemessages
-	$(PY) -m hackthestudy.devtools test -- -q -m "not e2e and not browser" $(TEST_ARGS)
+	$(PY) -m core.devtools test -- -q -m "not e2e and not browser" $(TEST_ARGS)
 
 # The generator over ../shared/corpus/: a quality table, stored in bench/results/.
 eval: $(STAMP)
@@ -40,6 +40,7 @@ bench: $(STAMP) compilemessages
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	DEBUG=True $(VENV)/bin/mypy
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
@@ -50,4 +51,4 @@ messages: $(STAMP)
 	DEBUG=True $(PY) manage.py makemessages --locale de --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*'
 
 clean:
-	rm -rf $(VENV) .run staticfiles .pytest_cache .ruff_cache test_db.sqlite3
+	rm -rf $(VENV) .run staticfiles .pytest_cache .ruff_cache .mypy_cache test_db.sqlite3

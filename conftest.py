@@ -6,7 +6,7 @@ import dramatiq
 import pytest
 from rest_framework.test import APIClient
 
-from hackthestudy.redis import get_redis
+from core.redis import get_redis
 
 DATABASE_FIXTURES = {"db", "transactional_db", "django_db_blocker", "live_server"}
 

@@ -9,17 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import services
 from accounts.models import User
-
-
-class ServiceFormMixin:
-    """Turns a service's ValidationError into form errors."""
-
-    def add_service_error(self, exc: ValidationError) -> None:
-        if hasattr(exc, "error_dict"):
-            for field, errors in exc.error_dict.items():
-                self.add_error(field if field in self.fields else None, errors)  # type: ignore[attr-defined]
-        else:
-            self.add_error(None, exc)  # type: ignore[attr-defined]
+from core.forms import ServiceFormMixin
 
 
 class SignUpForm(ServiceFormMixin, forms.Form):

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
-from hackthestudy.errors import error_response
+from core.api.errors import error_response
 
 LOCKOUT_CODE = "too_many_login_attempts"
 

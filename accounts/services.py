@@ -14,7 +14,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.models import User, normalize_email, refresh_tokens_blacklist_all
 
-LANGUAGE_CODES = {code for code, _name in User._meta.get_field("language").choices}
+LANGUAGE_CODES = {code for code, _name in User._meta.get_field("language").choices or []}
 
 
 def _validate_language(language: str) -> None:

@@ -15,7 +15,8 @@ from django.views.i18n import set_language as django_set_language
 from accounts import services
 from accounts.forms import EmailAuthenticationForm, ProfileForm, SignUpForm
 from accounts.services import LANGUAGE_CODES
-from hackthestudy.rates import client_address, rate_allows
+from core.rates import client_address, rate_allows
+from core.requests import AuthenticatedHttpRequest
 
 TOO_MANY_ATTEMPTS = 429
 
@@ -52,7 +53,7 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     initial = {field: getattr(user, field) for field in ProfileForm.base_fields}
     form = ProfileForm(request.POST or None, initial=initial)

@@ -157,8 +157,8 @@ class Worker:
 
     def pids(self) -> list[int]:
         """The processes that consume messages (each sends heartbeats), not the parent or helpers."""
-        from hackthestudy.health import HEARTBEATS_KEY
-        from hackthestudy.redis import get_redis
+        from core.ops.health import HEARTBEATS_KEY
+        from core.redis import get_redis
 
         assert self.process is not None
         ours = set(descendants(self.process.pid))

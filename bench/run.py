@@ -113,7 +113,7 @@ def setup(env: dict[str, str]) -> None:
     django.setup()
     from django.core.management import call_command
 
-    from hackthestudy.redis import get_redis
+    from core.redis import get_redis
 
     call_command("migrate", interactive=False, verbosity=0)
     call_command("flush", interactive=False, verbosity=0)
@@ -178,9 +178,9 @@ def figure_extraction(files: list[Path], rounds: int) -> Figure:
     import pymupdf
     from django.conf import settings
 
-    from hackthestudy.worker import worker_process_prepare
+    from core.worker.guard import helpers_stop, run_guarded
+    from core.worker.runtime import worker_process_prepare
     from uploads.extraction import extract
-    from uploads.extraction.guard import helpers_stop, run_guarded
 
     worker_process_prepare()  # as the worker at boot: warmed extractors, children kept between jobs
     pages = 0
@@ -242,12 +242,12 @@ def compute_seconds(path: Path, kind: str) -> dict[str, float]:
     makes the topic outline side by side with the cards: its total can be below this)."""
     from django.conf import settings
 
+    from core.language import detect_language
     from learning.generation.drafts import SourceSection
     from learning.generation.offline import OfflineProvider
     from learning.generation.text import key_terms_remembered
     from learning.quality import flashcards_build, questions_build
     from uploads.extraction import extract
-    from uploads.language import detect_language
 
     started = time.perf_counter()
     document = extract(str(path), kind, settings.MAX_PAGES)
@@ -386,11 +386,11 @@ def figure_generation(documents: list[tuple[Path, str]], rounds: int) -> Figure:
 
 def figure_queue_hop(env: dict[str, str], workdir: Path, probes: int) -> Figure:
     from bench.processes import Worker, wait_until
-    from hackthestudy.redis import get_redis
-    from hackthestudy.tasks import queue_probe
+    from core.redis import get_redis
+    from core.tasks import queue_probe
 
     variants = {  # ours, then Dramatiq's own polling broker at our interval and at its default
-        "waking": ("hackthestudy.broker.WakingRedisBroker", 100),
+        "waking": ("core.worker.broker.WakingRedisBroker", 100),
         "polling_100ms": ("dramatiq.brokers.redis.RedisBroker", 100),
         "polling_1000ms": ("dramatiq.brokers.redis.RedisBroker", 1000),
     }
@@ -854,7 +854,7 @@ def machine() -> dict[str, str]:
     import pymupdf
     from django.db import connection
 
-    from hackthestudy.redis import get_redis
+    from core.redis import get_redis
 
     cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
     cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")), "")

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.http import HttpRequest, JsonResponse
 from django.urls import path
 
-from hackthestudy.pagination import with_total
+from core.api.pagination import with_total
 from hackthestudy.urls import handler400, handler403, handler404, handler500
 from hackthestudy.urls import urlpatterns as project_urls
 from learning.models import Flashcard

@@ -66,7 +66,7 @@ INSTALLED_APPS = [
     "dramatiq_crontab",
     "django_prometheus",
     "axes",
-    "hackthestudy",
+    "core",
     "accounts",
     "uploads",
     "learning",
@@ -74,8 +74,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # First, so platform health checks get an answer whatever their Host header or scheme.
-    "hackthestudy.middleware.HealthCheckMiddleware",
-    "hackthestudy.middleware.RequestIDMiddleware",
+    "core.middleware.HealthCheckMiddleware",
+    "core.middleware.RequestIDMiddleware",
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -168,7 +168,7 @@ DRAMATIQ_QUEUES = ("documents", "ai", "maintenance")
 DRAMATIQ_BROKER = {
     # Dramatiq's Redis broker; idle workers are woken by a new message instead of polling for it.
     # "dramatiq.brokers.redis.RedisBroker" is Dramatiq's own (polling only; `make bench` compares).
-    "BROKER": env("DRAMATIQ_BROKER_CLASS", default="hackthestudy.broker.WakingRedisBroker"),
+    "BROKER": env("DRAMATIQ_BROKER_CLASS", default="core.worker.broker.WakingRedisBroker"),
     "OPTIONS": {
         "url": REDIS_URL,
         "namespace": env("DRAMATIQ_NAMESPACE", default="dramatiq"),
@@ -192,14 +192,14 @@ DRAMATIQ_BROKER = {
         "dramatiq.middleware.CurrentMessage",
         # A Task row per message for the admin (enqueued, running, done, failed...). After Retries:
         # its after-hooks run first, so a retry's enqueue turns the row from failed to delayed.
-        "hackthestudy.worker.TaskAdminMiddleware",
+        "core.worker.runtime.TaskAdminMiddleware",
         "django_dramatiq.middleware.DbConnectionsMiddleware",
         # Messages, durations, errors; served by a forked process on WORKER_METRICS_PORT.
         "dramatiq.middleware.prometheus.Prometheus",
-        "hackthestudy.worker.MessageContextMiddleware",
-        "hackthestudy.worker.RunningMessagesMiddleware",
-        "hackthestudy.worker.WorkerHeartbeatMiddleware",
-        "hackthestudy.worker.PreloadMiddleware",
+        "core.worker.runtime.MessageContextMiddleware",
+        "core.worker.runtime.RunningMessagesMiddleware",
+        "core.worker.runtime.WorkerHeartbeatMiddleware",
+        "core.worker.runtime.PreloadMiddleware",
     ],
 }
 WORKER_PRELOAD_MODULES = [
@@ -268,7 +268,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # The client's real address behind the platform's proxies (the same function the web throttles use):
 # a lockout is (email, client address), never the proxy's address that every client shares.
-AXES_CLIENT_IP_CALLABLE = "hackthestudy.rates.client_address"
+AXES_CLIENT_IP_CALLABLE = "core.rates.client_address"
 AXES_USERNAME_CALLABLE = "accounts.security.login_username"
 AXES_LOCKOUT_CALLABLE = "accounts.security.lockout_response"
 AXES_RESET_ON_SUCCESS = True
@@ -312,7 +312,7 @@ STORAGES = {
 # the worker share no disk. Switched on by the bucket's name; the keys are secrets of the platform.
 AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
 if AWS_STORAGE_BUCKET_NAME:
-    from hackthestudy.storage import s3_storage
+    from core.storage import s3_storage
 
     STORAGES["default"] = s3_storage(
         bucket=AWS_STORAGE_BUCKET_NAME,
@@ -385,9 +385,9 @@ REST_FRAMEWORK = {
     ],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "hackthestudy.pagination.CountedPageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.CountedPageNumberPagination",
     "PAGE_SIZE": 50,
-    "EXCEPTION_HANDLER": "hackthestudy.errors.api_exception_handler",
+    "EXCEPTION_HANDLER": "core.api.errors.api_exception_handler",
     # Exactly the configured proxies are trusted for X-Forwarded-For (App Platform: 1).
     "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_THROTTLE_RATES": {
@@ -455,7 +455,7 @@ if not DEBUG:
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-CSRF_FAILURE_VIEW = "hackthestudy.errors.csrf_failure"
+CSRF_FAILURE_VIEW = "core.api.errors.csrf_failure"
 
 # --- Logging ----------------------------------------------------------------
 LOG_LEVEL = env("LOG_LEVEL", default="INFO").upper()
@@ -463,7 +463,7 @@ LOG_PREFIX = env("LOG_PREFIX", default="")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"context": {"()": "hackthestudy.logging.ContextFilter", "prefix": LOG_PREFIX}},
+    "filters": {"context": {"()": "core.logging.ContextFilter", "prefix": LOG_PREFIX}},
     "formatters": {
         "line": {
             "format": "%(prefix)s %(asctime)s %(levelname)s %(name)s [%(context_id)s] %(message)s",

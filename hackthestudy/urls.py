@@ -3,7 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from hackthestudy import health, metrics, views
+from core import views
+from core.ops import health, metrics
 
 # Health paths are answered by HealthCheckMiddleware first; the routes keep them reversible.
 urlpatterns = [
@@ -28,7 +29,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-handler400 = "hackthestudy.errors.handler400"
-handler403 = "hackthestudy.errors.handler403"
-handler404 = "hackthestudy.errors.handler404"
-handler500 = "hackthestudy.errors.handler500"
+handler400 = "core.api.errors.handler400"
+handler403 = "core.api.errors.handler403"
+handler404 = "core.api.errors.handler404"
+handler500 = "core.api.errors.handler500"

@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -26,7 +28,7 @@ class ItemAdmin(ReadOnlyAdmin):
     delete service, so the upload's counts stay right."""
 
     actions = ["delete_through_service"]
-    delete_service = staticmethod(services.flashcard_delete)
+    delete_service: Callable[..., int] = staticmethod(services.flashcard_delete)
     id_argument = "flashcard_id"
 
     def get_actions(self, request: HttpRequest) -> dict:
@@ -115,7 +117,7 @@ class ReviewAdmin(ReadOnlyAdmin):
 
 class QuizItemInline(admin.TabularInline):
     model = QuizItem
-    fields = ["position", "stem", "choice", "correct_index", "correct", "answered_at"]
+    fields = ("position", "stem", "choice", "correct_index", "correct", "answered_at")
     readonly_fields = fields
     extra = 0
     can_delete = False

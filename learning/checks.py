@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
+from core.language import detect_language
 from learning.generation.drafts import SourceSection
 from learning.generation.text import is_informative, normalize, sentences, stopwords
-from uploads.language import detect_language
 
 SNIPPET_MIN_SCORE = 90
 ANSWER_MIN_SCORE = 85

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from core.cloze import CLOZE, cloze_sentence
 from learning.generation.drafts import FlashcardDraft, QuestionDraft
 from learning.generation.nlp import is_name, is_noun, tag, zipf
 
@@ -23,7 +24,6 @@ DANGLING = set(
     "diese dieser dieses dies diesem diesen er sie es sein seine ihr ihre dabei damit dazu daher also "
     "this these that those it its they their such thus hence however also then".split()
 )
-_CLOZE = re.compile(r"\{\{c\d+::(.+?)(?:::[^}]*)?\}\}")
 _BLANK = "_____"
 
 
@@ -106,8 +106,8 @@ def measure(cards: list[FlashcardDraft], questions: list[QuestionDraft], languag
     defects = Defects()
     for card in cards:
         if card.kind == "cloze":
-            match = _CLOZE.search(card.front)
-            sentence = _CLOZE.sub(r"\1", card.front)
+            match = CLOZE.search(card.front)
+            sentence = cloze_sentence(card.front)
             if match:
                 defects.clozes += 1
                 _blank_defects(sentence, match.group(1), language, defects)

@@ -6,9 +6,14 @@ import statistics
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 
+from core.cloze import cloze_sentence
+from core.errors import PermanentError
+from core.language import detect_language
+from core.worker.guard import run_guarded
 from learning.checks import (
     DuplicateFinder,
     SourceIndex,
@@ -21,12 +26,9 @@ from learning.defects import measure
 from learning.generation import get_provider
 from learning.generation.drafts import FlashcardDraft, QuestionDraft, SourceSection
 from learning.generation.statements import candidates
-from learning.quality import cloze_sentence, flashcards_build, questions_build
+from learning.quality import flashcards_build, questions_build
 from uploads.detection import sniff_kind
-from uploads.errors import PermanentError
-from uploads.extraction import extract
-from uploads.extraction.guard import run_guarded
-from uploads.language import detect_language
+from uploads.extraction import ExtractedDocument, extract
 
 PAGE_CHARS = 3000  # a standard page, for documents without pages (DOCX, text)
 
@@ -93,13 +95,13 @@ class Generated:
     """One document's items as a student gets them: extraction, the provider, then the gates."""
 
     path: Path
-    document: object
+    document: ExtractedDocument
     sections: list[SourceSection]
     language: str
     cards: list[FlashcardDraft]
     questions: list[QuestionDraft]
     dropped: int
-    provider: object
+    provider: Any
 
 
 def generate_document(path: Path) -> Generated:

@@ -19,6 +19,7 @@ import genanki
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 
+from core.sources import source_label
 from learning.models import Flashcard, Question
 from uploads.models import Upload
 
@@ -53,12 +54,6 @@ def deck_id(upload: Upload) -> int:
 
 def note_guid(card: Flashcard) -> str:
     return genanki.guid_for("hackthestudy", card.pk)
-
-
-def source_label(item: Flashcard | Question) -> str:
-    if item.source_page:
-        return f"p. {item.source_page}"
-    return item.source_location
 
 
 def topic_tag(title: str) -> str:
@@ -165,5 +160,5 @@ def export_response(upload: Upload, fmt: str) -> HttpResponse:
         response = HttpResponse(anki_package(upload), content_type="application/apkg")
     else:
         response = HttpResponse(csv_export(upload), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(True, export_filename(upload, fmt))
+    response["Content-Disposition"] = content_disposition_header(True, export_filename(upload, fmt)) or ""
     return response

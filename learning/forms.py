@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import ServiceFormMixin
+from core.forms import ServiceFormMixin
 from learning.models import Flashcard, Question, Topic
 
 LETTERS = "ABCD"

@@ -100,7 +100,7 @@ def useful_rates(grades: dict) -> dict[str, dict[str, tuple[int, int]]]:
             counts = rates[language][item["type"]]
             counts[0] += bool(item["useful"])
             counts[1] += 1
-    return {lang: {kind: tuple(v) for kind, v in kinds.items()} for lang, kinds in rates.items()}
+    return {lang: {kind: (v[0], v[1]) for kind, v in kinds.items()} for lang, kinds in rates.items()}
 
 
 def rates_table(grades: dict) -> str:

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from core.cloze import cloze_answers
 from learning.models import Flashcard, Rating
 
-CLOZE_TERM = re.compile(r"\{\{c\d+::(.+?)(?:::[^}]*)?\}\}")
 ARTICLES = {"der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "the", "a", "an"}
 FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 CORRECT_FROM = 90
@@ -31,7 +31,7 @@ class Grade:
 def expected_answer(card: Flashcard) -> str:
     """A cloze card is answered with its hidden term(s), a basic card with its back."""
     if card.kind == Flashcard.Kind.CLOZE:
-        return " / ".join(CLOZE_TERM.findall(card.front)) or card.back
+        return " / ".join(cloze_answers(card.front)) or card.back
     return card.back
 
 

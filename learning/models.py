@@ -6,11 +6,12 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from uploads.models import Upload
 
 
 class OwnedQuerySet(models.QuerySet):
-    def for_user(self, user: settings.AUTH_USER_MODEL) -> OwnedQuerySet:
+    def for_user(self, user: User) -> OwnedQuerySet:
         return self.filter(upload__owner=user)
 
 

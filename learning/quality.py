@@ -10,12 +10,12 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import random
-import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Any, Literal
 
+from core.cloze import CLOZE, cloze_sentence
 from learning.checks import (
     DuplicateFinder,
     SourceIndex,
@@ -32,7 +32,6 @@ MAX_ANSWER_CHARS = 300
 MAX_ANSWER_PARTS = 3
 LONG_ANSWER_CHARS = 40  # answers this long count as duplicates on their own
 COVERAGE_ITEMS_PER_UNIT = 2
-_CLOZE = re.compile(r"\{\{c\d+::(.+?)(?:::[^}]*)?\}\}")
 
 
 @dataclass
@@ -50,10 +49,6 @@ class GateReport:
         return f"dropped {self.dropped_total} ({reasons or 'none'}), re-cited {self.recited}, split {self.split}"
 
 
-def cloze_sentence(front: str) -> str:
-    return _CLOZE.sub(r"\1", front)
-
-
 def asked_text(kind: str, front: str) -> str:
     """What a card asks, for duplicate checks: a cloze card's whole sentence, a basic card's front."""
     return cloze_sentence(front) if kind == "cloze" else front
@@ -68,6 +63,9 @@ class _Gate:
 
     def drop(self, reason: str) -> None:
         self.report.dropped[reason] += 1
+
+    def check(self, drafts: list[Any]) -> list[Any]:
+        raise NotImplementedError
 
     def ground(self, section_order: int, snippet: str, answer: str) -> tuple[int, str] | None:
         """The section and verbatim snippet that support the answer, re-cited if the draft cited wrongly."""
@@ -146,8 +144,8 @@ class FlashcardGate(_Gate):
     def check(self, drafts: list[FlashcardDraft]) -> list[FlashcardDraft]:
         kept: list[FlashcardDraft] = []
         for draft in drafts:
-            for card in self._atomic(draft):
-                card = self._checked(card)
+            for part in self._atomic(draft):
+                card = self._checked(part)
                 if card is not None:
                     kept.append(card)
         return kept
@@ -165,7 +163,7 @@ class FlashcardGate(_Gate):
         ]
 
     def _checked(self, card: FlashcardDraft) -> FlashcardDraft | None:
-        if not card.front.strip() or not card.back.strip() or (card.kind == "cloze" and not _CLOZE.search(card.front)):
+        if not card.front.strip() or not card.back.strip() or (card.kind == "cloze" and not CLOZE.search(card.front)):
             self.drop("empty or malformed")
             return None
         problem = card_problem(card.kind, card.front, card.back, self.language, self.terms)

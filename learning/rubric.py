@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from core.cloze import CLOZE, cloze_sentence
 from learning.generation import nlp
 from learning.generation.text import normalize
 from learning.generation.text import stopwords as nlp_stopwords
@@ -221,7 +222,8 @@ def drop_footnote_marks(sentence: str) -> str:
     def keep(match: re.Match) -> str:
         if match.group(0) and sentence[match.start() - 1] in ".!?":
             return ""
-        word = re.search(r"[^\W\d_]+$", sentence[: match.start()]).group(0)
+        before = re.search(r"[^\W\d_]+$", sentence[: match.start()])
+        word = before.group(0) if before else ""
         known = max(nlp.zipf(word, "en"), nlp.zipf(word, "de")) >= 3 and word.casefold() not in ("log", "exp")
         return "" if known else match.group(0)
 
@@ -395,7 +397,7 @@ class DocumentTerms:
     counts: Counter
     heading_words: set[str]
     language: str
-    stems: Counter = None  # by the first six letters: inflected forms count together
+    stems: Counter | None = None  # by the first six letters: inflected forms count together
     topics: set[str] = field(default_factory=set)
     pairs: Counter = field(default_factory=Counter)  # neighbouring words, for phrase counts
 
@@ -640,7 +642,6 @@ def options_problem(stem: str, options: list[str], correct: int, language: str) 
 
 # --- whole items (the quality gates) ---------------------------------------------------------
 
-_CLOZE_MARK = re.compile(r"\{\{c\d+::(.+?)(?:::[^}]*)?\}\}")
 BLANK = "_____"
 
 
@@ -714,10 +715,10 @@ def card_problem(kind: str, front: str, back: str, language: str, terms: Documen
     """Why a finished card fails the rubric (any provider's), or None."""
     lang = "de" if language == "de" else "en"
     if kind == "cloze":
-        match = _CLOZE_MARK.search(front)
+        match = CLOZE.search(front)
         if match is None:
             return "malformed"
-        sentence = _CLOZE_MARK.sub(r"\1", front)
+        sentence = cloze_sentence(front)
         return _blank_in_sentence(sentence, match.start(), match.group(1), language, terms)
     words = _words(front)
     if not words or (

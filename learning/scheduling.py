@@ -8,12 +8,13 @@ import fsrs
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from learning.models import Rating, ReviewState
 
 State = ReviewState.State
 
 
-def scheduler_for(user: settings.AUTH_USER_MODEL, *, fuzz: bool | None = None) -> fsrs.Scheduler:
+def scheduler_for(user: User, *, fuzz: bool | None = None) -> fsrs.Scheduler:
     return fsrs.Scheduler(
         desired_retention=user.desired_retention,
         enable_fuzzing=settings.FSRS_ENABLE_FUZZING if fuzz is None else fuzz,
@@ -53,9 +54,7 @@ def review(
     return reviewed
 
 
-def intervals(
-    user: settings.AUTH_USER_MODEL, state: ReviewState | None, *, card_id: int, now: datetime
-) -> dict[int, timedelta]:
+def intervals(user: User, state: ReviewState | None, *, card_id: int, now: datetime) -> dict[int, timedelta]:
     """What each rating would give, as on Anki's buttons (without the random fuzz, as Anki shows them)."""
     scheduler = scheduler_for(user, fuzz=False)
     return {

@@ -10,12 +10,13 @@ from django.db.models import FilteredRelation, Prefetch, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from accounts.models import User
 from learning.models import AIUsage, Flashcard, Question, Quiz, Review, ReviewState, Topic
 from uploads.models import Upload
 from uploads.selectors import upload_get_for_user
 
 
-def ai_tokens_used_this_month(user: settings.AUTH_USER_MODEL) -> int:
+def ai_tokens_used_this_month(user: User) -> int:
     start = timezone.localtime().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     totals = AIUsage.objects.filter(user=user, created_at__gte=start).aggregate(
         tokens_in=Sum("tokens_in"), tokens_out=Sum("tokens_out")
@@ -23,7 +24,7 @@ def ai_tokens_used_this_month(user: settings.AUTH_USER_MODEL) -> int:
     return (totals["tokens_in"] or 0) + (totals["tokens_out"] or 0)
 
 
-def ai_budget_spent(user: settings.AUTH_USER_MODEL) -> bool:
+def ai_budget_spent(user: User) -> bool:
     budget = settings.OPENAI_MONTHLY_TOKEN_BUDGET
     return bool(budget) and ai_tokens_used_this_month(user) >= budget
 
@@ -39,7 +40,7 @@ class StudyQueue:
     learning_ahead: bool = False
 
 
-def own_review_states(user: settings.AUTH_USER_MODEL) -> Prefetch:
+def own_review_states(user: User) -> Prefetch:
     """Prefetch for a card: the student's state of each card in `card.own_states` (one query)."""
     return Prefetch("review_states", ReviewState.objects.filter(user=user), to_attr="own_states")
 
@@ -62,7 +63,7 @@ CARD_FIELDS = (
 REVIEW_FIELDS = ("id", "state", "due", "last_review", "reps", "lapses", "stability", "difficulty")
 
 
-def card_rows(cards: QuerySet[Flashcard], user: settings.AUTH_USER_MODEL) -> QuerySet[Flashcard, dict]:
+def card_rows(cards: QuerySet[Flashcard], user: User) -> QuerySet[Flashcard, dict]:
     """The cards as dicts with the student's review state joined in (`own_state__state`...;
     `own_state__id` is None while the card is new): a page of cards is one query, not model
     instances plus a prefetch (`make bench`, list row)."""
@@ -104,7 +105,7 @@ def topic_questions(topic: Topic) -> QuerySet[Question]:
     return Question.objects.filter(upload_id=topic.upload_id, topic_id__in=topic_tree(topic))
 
 
-def study_cards(user: settings.AUTH_USER_MODEL, *, upload_id: int | None = None, topic_id: int | None = None):
+def study_cards(user: User, *, upload_id: int | None = None, topic_id: int | None = None):
     """The cards a session may show: the student's own, of ready documents, not suspended."""
     cards = Flashcard.objects.for_user(user).filter(suspended=False, upload__status=Upload.Status.READY)
     if upload_id is not None:
@@ -120,7 +121,7 @@ def local_day_start(now: datetime) -> datetime:
     return timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def new_cards_left_today(user: settings.AUTH_USER_MODEL, now: datetime) -> int:
+def new_cards_left_today(user: User, now: datetime) -> int:
     started = (
         Review.objects.filter(
             user=user, state_before=ReviewState.State.NEW, reviewed_at__gte=local_day_start(now), reviewed_at__lte=now
@@ -133,7 +134,7 @@ def new_cards_left_today(user: settings.AUTH_USER_MODEL, now: datetime) -> int:
 
 
 def study_queue(
-    user: settings.AUTH_USER_MODEL,
+    user: User,
     *,
     upload_id: int | None = None,
     topic_id: int | None = None,
@@ -165,7 +166,7 @@ def study_queue(
 
 def _with_state(state: ReviewState) -> Flashcard:
     card = state.flashcard
-    card.review_state = state
+    card.review_state = state  # type: ignore[attr-defined]  # the one a card row carries
     return card
 
 

@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 import fsrs
-from django.conf import settings
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from accounts.models import User
 from learning.models import Flashcard, QuizItem, Rating, Review, ReviewState, Topic
 from learning.scheduling import scheduler_for
 from learning.selectors import local_day_start, new_cards_left_today
@@ -62,7 +62,7 @@ class Stats:
     topics: list[Mastery] = field(default_factory=list)
 
 
-def study_stats(user: settings.AUTH_USER_MODEL, now: datetime | None = None) -> Stats:
+def study_stats(user: User, now: datetime | None = None) -> Stats:
     now = now or timezone.now()
     today = local_day_start(now)
     cards = Flashcard.objects.for_user(user).filter(suspended=False, upload__status=Upload.Status.READY)
@@ -98,7 +98,7 @@ def _forecast(states: list[dict], today: datetime) -> list[DayCount]:
     ]
 
 
-def _review_days(user: settings.AUTH_USER_MODEL, today: datetime) -> tuple[list[DayCount], int]:
+def _review_days(user: User, today: datetime) -> tuple[list[DayCount], int]:
     """Reviews per day of the last 30 days, and the streak of days with reviews up to today (or yesterday)."""
     since = today - timedelta(days=365)
     counts = dict(
@@ -168,5 +168,5 @@ def _recall_chance(scheduler: fsrs.Scheduler, state: dict, now: datetime) -> flo
     return float(scheduler.get_card_retrievability(card, current_datetime=now.astimezone(UTC)))
 
 
-def topic_mastery(user: settings.AUTH_USER_MODEL, topic: Topic) -> Mastery:
+def topic_mastery(user: User, topic: Topic) -> Mastery:
     return next((t for t in study_stats(user).topics if t.id == topic.pk), Mastery(topic.pk, topic.title))

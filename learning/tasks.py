@@ -5,13 +5,15 @@ uploads sends them by name (uploads.services.processing.generation_send) once a 
 
 from __future__ import annotations
 
+from typing import Any
+
 import dramatiq
 
 from learning.services import flashcards_generate, offline_generate, questions_generate, topics_extract
 
 # Paid API calls: few retries (the SDK already retried each request, and a Redis counter caps every
 # chunk at OPENAI_MAX_REQUESTS_PER_CHUNK), and time for a long document's chunks at OPENAI_CONCURRENCY.
-AI_ACTOR_OPTIONS = {
+AI_ACTOR_OPTIONS: dict[str, Any] = {
     "queue_name": "ai",
     "max_retries": 2,
     "min_backoff": 5_000,

@@ -15,7 +15,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hackthestudy.numbers import parse_int
+from core.numbers import parse_int
+from core.requests import AuthenticatedHttpRequest
 from learning import scheduling, selectors, services
 from learning.exports import export_response
 from learning.forms import FlashcardForm, QuestionForm, QuizForm
@@ -47,15 +48,15 @@ def _session_url(scope: dict[str, int], mode: str = "") -> str:
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     stats = study_stats(request.user)
     titles = {u.id: u.title for u in stats.uploads}
-    top_topics = [(topic, titles.get(topic.upload_id, "")) for topic in stats.topics if topic.level == 1]
+    top_topics = [(topic, titles.get(topic.upload_id or 0, "")) for topic in stats.topics if topic.level == 1]
     return render(request, "learning/dashboard.html", {"stats": stats, "top_topics": top_topics})
 
 
-def _buttons(request: HttpRequest, card: Flashcard) -> list[dict]:
-    shown = scheduling.intervals(request.user, card.review_state, card_id=card.pk, now=timezone.now())
+def _buttons(request: AuthenticatedHttpRequest, card: Flashcard) -> list[dict]:
+    shown = scheduling.intervals(request.user, getattr(card, "review_state", None), card_id=card.pk, now=timezone.now())
     return [
         {"rating": rating, "name": Rating(rating).label, "interval": scheduling.interval_label(shown[rating])}
         for rating in Rating.values
@@ -63,7 +64,7 @@ def _buttons(request: HttpRequest, card: Flashcard) -> list[dict]:
 
 
 @login_required
-def session(request: HttpRequest, checked: dict | None = None) -> HttpResponse:
+def session(request: AuthenticatedHttpRequest, checked: dict | None = None) -> HttpResponse:
     """One card at a time: the front, then (space) the answer and four rating buttons (1–4)."""
     scope = _scope(request)
     queue = selectors.study_queue(request.user, upload_id=scope.get("upload"), topic_id=scope.get("topic"), limit=1)
@@ -83,7 +84,7 @@ def session(request: HttpRequest, checked: dict | None = None) -> HttpResponse:
     return render(request, "learning/session.html", context)
 
 
-def _scope_title(request: HttpRequest, scope: dict[str, int]) -> str:
+def _scope_title(request: AuthenticatedHttpRequest, scope: dict[str, int]) -> str:
     if "topic" in scope:
         return get_object_or_404(Topic.objects.for_user(request.user), pk=scope["topic"]).title
     if "upload" in scope:
@@ -93,7 +94,7 @@ def _scope_title(request: HttpRequest, scope: dict[str, int]) -> str:
 
 @login_required
 @require_POST
-def review(request: HttpRequest, card_id: int) -> HttpResponse:
+def review(request: AuthenticatedHttpRequest, card_id: int) -> HttpResponse:
     rating = request.POST.get("rating", "")
     try:
         services.review_record(user=request.user, flashcard_id=card_id, rating=parse_int(rating) or 0)
@@ -104,7 +105,7 @@ def review(request: HttpRequest, card_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def check(request: HttpRequest, card_id: int) -> HttpResponse:
+def check(request: AuthenticatedHttpRequest, card_id: int) -> HttpResponse:
     """Write mode: grade the typed answer, show it beside the expected one, then let the student rate."""
     card = get_object_or_404(Flashcard.objects.for_user(request.user), pk=card_id)
     typed = request.POST.get("answer", "")
@@ -112,7 +113,7 @@ def check(request: HttpRequest, card_id: int) -> HttpResponse:
 
 
 @login_required
-def topic_detail(request: HttpRequest, topic_id: int) -> HttpResponse:
+def topic_detail(request: AuthenticatedHttpRequest, topic_id: int) -> HttpResponse:
     topic = get_object_or_404(Topic.objects.for_user(request.user).select_related("upload"), pk=topic_id)
     context = {
         "topic": topic,
@@ -125,13 +126,13 @@ def topic_detail(request: HttpRequest, topic_id: int) -> HttpResponse:
     return render(request, "learning/topic.html", context)
 
 
-def _upload_from_query(request: HttpRequest) -> Upload:
+def _upload_from_query(request: AuthenticatedHttpRequest) -> Upload:
     """The document a new item goes to: ?upload= on the form's URL."""
     upload_id = request.GET.get("upload", "")
     return upload_get_for_user(user=request.user, upload_id=parse_int(upload_id) or 0)
 
 
-def _item_form_page(request: HttpRequest, form, upload: Upload, save, heading: str) -> HttpResponse:
+def _item_form_page(request: AuthenticatedHttpRequest, form, upload: Upload, save, heading: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             save(form)
@@ -146,7 +147,7 @@ def _item_form_page(request: HttpRequest, form, upload: Upload, save, heading: s
 
 
 @login_required
-def card_form(request: HttpRequest, card_id: int | None = None) -> HttpResponse:
+def card_form(request: AuthenticatedHttpRequest, card_id: int | None = None) -> HttpResponse:
     """New card (?upload=) or edit: the edit keeps the card's review state."""
     if card_id is None:
         upload = _upload_from_query(request)
@@ -167,7 +168,7 @@ def card_form(request: HttpRequest, card_id: int | None = None) -> HttpResponse:
 
 
 @login_required
-def question_form(request: HttpRequest, question_id: int | None = None) -> HttpResponse:
+def question_form(request: AuthenticatedHttpRequest, question_id: int | None = None) -> HttpResponse:
     if question_id is None:
         upload = _upload_from_query(request)
         question = Question(upload=upload, options=[])
@@ -188,7 +189,7 @@ def question_form(request: HttpRequest, question_id: int | None = None) -> HttpR
 
 @login_required
 @require_POST
-def card_delete(request: HttpRequest, card_id: int) -> HttpResponse:
+def card_delete(request: AuthenticatedHttpRequest, card_id: int) -> HttpResponse:
     upload_id = services.flashcard_delete(user=request.user, flashcard_id=card_id)
     messages.success(request, _("The card was deleted."))
     return redirect("uploads:detail", upload_id=upload_id)
@@ -196,7 +197,7 @@ def card_delete(request: HttpRequest, card_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def card_suspend(request: HttpRequest, card_id: int) -> HttpResponse:
+def card_suspend(request: AuthenticatedHttpRequest, card_id: int) -> HttpResponse:
     suspended = request.POST.get("suspended") == "1"
     card = services.flashcard_suspend(user=request.user, flashcard_id=card_id, suspended=suspended)
     messages.success(request, _("The card is left out of reviews.") if suspended else _("The card is back in reviews."))
@@ -205,7 +206,7 @@ def card_suspend(request: HttpRequest, card_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def question_delete(request: HttpRequest, question_id: int) -> HttpResponse:
+def question_delete(request: AuthenticatedHttpRequest, question_id: int) -> HttpResponse:
     upload_id = services.question_delete(user=request.user, question_id=question_id)
     messages.success(request, _("The question was deleted."))
     return redirect("uploads:detail", upload_id=upload_id)
@@ -213,7 +214,7 @@ def question_delete(request: HttpRequest, question_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def quiz_new(request: HttpRequest) -> HttpResponse:
+def quiz_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope = _scope(request)
     form = QuizForm(request.POST)
     size = form.cleaned_data["size"] if form.is_valid() else None
@@ -228,7 +229,7 @@ def quiz_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def quiz_detail(request: HttpRequest, quiz_id: int) -> HttpResponse:
+def quiz_detail(request: AuthenticatedHttpRequest, quiz_id: int) -> HttpResponse:
     """The next open question; after an answer (?answered=N) its feedback; at the end, the result."""
     quiz = get_object_or_404(Quiz.objects.filter(user=request.user).select_related("upload"), pk=quiz_id)
     items = list(quiz.items.select_related("question"))
@@ -248,7 +249,7 @@ def quiz_detail(request: HttpRequest, quiz_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def quiz_answer(request: HttpRequest, quiz_id: int) -> HttpResponse:
+def quiz_answer(request: AuthenticatedHttpRequest, quiz_id: int) -> HttpResponse:
     choice, question = request.POST.get("choice", ""), request.POST.get("question", "")
     try:
         item = services.quiz_answer(
@@ -265,6 +266,6 @@ def quiz_answer(request: HttpRequest, quiz_id: int) -> HttpResponse:
 
 
 @login_required
-def upload_export(request: HttpRequest, upload_id: int, fmt: str) -> HttpResponse:
+def upload_export(request: AuthenticatedHttpRequest, upload_id: int, fmt: str) -> HttpResponse:
     upload = upload_get_for_user(user=request.user, upload_id=upload_id)
     return export_response(upload, fmt)

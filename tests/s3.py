@@ -80,7 +80,7 @@ def s3_server(tmp_path: Path):
 @pytest.fixture
 def s3_storage(settings, s3_server: S3Server) -> S3Server:
     """This test's uploads go to the bucket (django-storages' S3 backend, real boto3)."""
-    from hackthestudy.storage import s3_storage as storage_entry
+    from core.storage import s3_storage as storage_entry
 
     settings.STORAGES = {
         **settings.STORAGES,

@@ -8,7 +8,7 @@ import time
 import dramatiq
 import pytest
 
-from hackthestudy.broker import WakingRedisBroker
+from core.worker.broker import WakingRedisBroker
 
 
 @pytest.fixture
@@ -22,7 +22,7 @@ def broker():
 
 
 def test_an_idle_consumer_is_woken_by_a_new_message_not_by_its_poll(broker):
-    from hackthestudy.tasks import queue_probe
+    from core.tasks import queue_probe
 
     consumer = broker.consume("maintenance", prefetch=1, timeout=10_000)
     consumer.misses = 30  # long idle: the next wait is the full backoff, 5 to 10 s
@@ -49,7 +49,7 @@ def test_an_idle_consumer_is_woken_by_a_new_message_not_by_its_poll(broker):
 
 
 def test_wake_tokens_are_bounded_and_expire(broker):
-    from hackthestudy.tasks import queue_probe
+    from core.tasks import queue_probe
 
     for _ in range(40):
         queue_probe.send(time.time(), "test:probe")
@@ -61,8 +61,8 @@ def test_wake_tokens_are_bounded_and_expire(broker):
 
 
 def test_a_worker_process_counts_the_messages_it_runs(broker):
-    from hackthestudy import worker
-    from hackthestudy.tasks import queue_probe
+    from core.tasks import queue_probe
+    from core.worker import runtime as worker
 
     middleware = worker.RunningMessagesMiddleware()
     first, second = queue_probe.message(1.0, "a"), queue_probe.message(2.0, "b")

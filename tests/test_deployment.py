@@ -93,7 +93,7 @@ def test_behind_the_platform_s_proxy_throttles_and_lockouts_trust_exactly_one_fo
     web = next(s for s in SPEC["services"] if s["name"] == "web")
     assert component_env(web)["NUM_PROXIES"]["value"] == "1"
     assert settings.REST_FRAMEWORK["NUM_PROXIES"] == settings.NUM_PROXIES
-    assert settings.AXES_CLIENT_IP_CALLABLE == "hackthestudy.rates.client_address"
+    assert settings.AXES_CLIENT_IP_CALLABLE == "core.rates.client_address"
 
 
 def test_bindings_point_at_declared_databases():

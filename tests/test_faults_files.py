@@ -3,7 +3,7 @@
 Every file ends clearly: refused at upload (a 4xx JSON error with a stable code, nothing stored),
 or an upload that fails with a code and a message for the student, or ready. Afterwards the worker
 is still alive and healthy, still processes a normal document, and its memory stayed bounded:
-bombs blow up only the extraction child (uploads/extraction/guard.py).
+bombs blow up only the extraction child (core/worker/guard.py).
 """
 
 from __future__ import annotations

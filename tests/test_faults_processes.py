@@ -19,8 +19,8 @@ from django.db import connection
 from django_dramatiq.models import Task
 
 from accounts.tests.factories import UserFactory
-from hackthestudy.health import worker_heartbeats
-from hackthestudy.redis import get_redis
+from core.ops.health import worker_heartbeats
+from core.redis import get_redis
 from learning.models import Flashcard
 from tests.e2e import free_port, process_env, start_web, start_worker, stop, wait_until
 from uploads.models import Section, Upload
@@ -166,7 +166,7 @@ class PrivateRedis:
 
 
 def worker_heartbeats_clear() -> None:
-    from hackthestudy.health import HEARTBEATS_KEY
+    from core.ops.health import HEARTBEATS_KEY
 
     get_redis().delete(HEARTBEATS_KEY)
 

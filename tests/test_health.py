@@ -9,9 +9,9 @@ import time
 import pytest
 from django.test import override_settings
 
-from hackthestudy.health import HEARTBEATS_KEY
-from hackthestudy.logging import ContextFilter
-from hackthestudy.redis import get_redis
+from core.logging import ContextFilter
+from core.ops.health import HEARTBEATS_KEY
+from core.redis import get_redis
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +86,7 @@ def test_an_unsafe_request_id_is_replaced(client):
 def test_the_worker_health_endpoint_listens_on_loopback_unless_told_and_says_when_its_port_is_taken(settings, caplog):
     import socket
 
-    from hackthestudy import worker
+    from core.worker import runtime as worker
     from tests.e2e import free_port
 
     assert settings.WORKER_HEALTH_HOST == "127.0.0.1"

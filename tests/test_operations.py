@@ -14,10 +14,10 @@ from django.utils import timezone
 from django_dramatiq.models import Task
 
 from accounts.tests.factories import UserFactory
-from hackthestudy import maintenance
-from hackthestudy.health import HEARTBEATS_KEY
-from hackthestudy.redis import get_redis
-from hackthestudy.tasks import clean_cache, clean_temp_files, delete_old_task_rows, health_check
+from core.ops.health import HEARTBEATS_KEY
+from core.redis import get_redis
+from core.tasks import clean_cache, clean_temp_files, delete_old_task_rows, health_check
+from core.worker import maintenance
 from uploads import services
 from uploads.models import Upload
 from uploads.tests import documents
@@ -85,7 +85,7 @@ def test_the_monitor_shows_workers_queues_uploads_throughput_and_failures(admin_
 
 
 def test_the_monitor_still_renders_when_the_broker_is_down(admin_client, settings, monkeypatch):
-    from hackthestudy import monitor
+    from core.ops import monitor
 
     def broken():
         raise ConnectionError("Redis is gone")
@@ -244,7 +244,7 @@ def test_uploads_beyond_the_rate_are_refused_with_429_and_nothing_stored(auth_cl
 
 
 def test_a_late_enqueued_write_does_not_undo_a_workers_done_but_a_retry_shows_as_delayed():
-    from hackthestudy.worker import TaskAdminMiddleware
+    from core.worker.runtime import TaskAdminMiddleware
     from uploads.tasks import process_document
 
     broker, middleware = dramatiq.get_broker(), TaskAdminMiddleware()

@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx2
 import pytest
 
-from hackthestudy.health import worker_heartbeats
+from core.ops.health import worker_heartbeats
 from tests.e2e import process_env, start_web, start_worker, stop, wait_until
 from tests.s3 import s3_server
 from uploads.models import Upload

@@ -12,7 +12,7 @@ from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
 from accounts.tasks import flush_expired_tokens
 from accounts.tests.factories import UserFactory, outstanding_tokens
-from hackthestudy.health import worker_heartbeats
+from core.ops.health import worker_heartbeats
 from tests.e2e import get_json, wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

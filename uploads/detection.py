@@ -8,7 +8,8 @@ from typing import IO
 
 from django.utils.translation import gettext as _
 
-from uploads.errors import PermanentError, UploadRejected, error_message
+from core.errors import PermanentError
+from uploads.errors import UploadRejected, error_message
 from uploads.extraction.text import decode, unicode_bom_encoding
 from uploads.extraction.zipcheck import MAIN_PARTS, check_zip
 

@@ -82,15 +82,6 @@ def error_message(code: str) -> str:
     return str(FAILURE_MESSAGES.get(code, FAILURE_MESSAGES["processing_failed"]))
 
 
-class PermanentError(Exception):
-    """Bad input: retrying cannot help. Carries a code of FAILURE_MESSAGES."""
-
-    def __init__(self, code: str, detail: str = "") -> None:
-        super().__init__(f"{code}: {detail}" if detail else code)
-        self.code = code
-        self.detail = detail
-
-
 class UploadRejected(ValidationError):
     """Refused at upload, nothing stored; the API answers with `status_code` and `code`."""
 

@@ -4,6 +4,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from uploads.models import GeneratorRequest
+
 
 class UploadForm(forms.Form):
     file = forms.FileField(
@@ -13,8 +15,8 @@ class UploadForm(forms.Form):
     title = forms.CharField(label=_("Title (optional)"), max_length=255, required=False)
     generator = forms.ChoiceField(
         label=_("Study material by"),
-        choices=[("auto", _("AI when available, else the offline generator")), ("offline", _("The offline generator"))],
-        initial="auto",
+        choices=[(choice.value, choice.label) for choice in (GeneratorRequest.AUTO, GeneratorRequest.OFFLINE)],
+        initial=GeneratorRequest.AUTO,
         required=False,
     )
 

@@ -10,8 +10,8 @@ import re
 import zipfile
 from typing import IO
 
-from uploads.errors import PermanentError
-from uploads.extraction.guard import ChildStopped, run_guarded
+from core.errors import PermanentError
+from core.worker.guard import ChildStopped, run_guarded
 from uploads.extraction.zipcheck import core_title
 
 _SLIDE = re.compile(r"^ppt/slides/slide\d+\.xml$")

@@ -9,11 +9,12 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from uploads.errors import error_message, generator_note_message
 
 
 class UploadQuerySet(models.QuerySet["Upload"]):
-    def for_user(self, user: settings.AUTH_USER_MODEL) -> UploadQuerySet:
+    def for_user(self, user: User) -> UploadQuerySet:
         return self.filter(owner=user)
 
     def ready(self) -> UploadQuerySet:
@@ -26,8 +27,18 @@ def upload_path(instance: Upload, filename: str) -> str:
 
 
 class Generator(models.TextChoices):
+    """Who made an upload's material."""
+
     OPENAI = "openai", _("AI (OpenAI)")
     OFFLINE = "offline", _("Offline generator")
+
+
+class GeneratorRequest(models.TextChoices):
+    """What a student may ask for at upload or reprocess (services.generator_choose decides)."""
+
+    AUTO = "auto", _("AI when available, else the offline generator")
+    AI = "ai", _("AI (OpenAI)")
+    OFFLINE = "offline", _("The offline generator")
 
 
 class Upload(models.Model):

@@ -11,7 +11,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from hackthestudy.redis import get_redis
+from core.redis import get_redis
 
 logger = logging.getLogger(__name__)
 TTL_SECONDS = 24 * 3600
@@ -46,4 +46,4 @@ def timings_get(upload_id: int) -> dict[str, float]:
         raw = get_redis().hgetall(_key(upload_id))
     except Exception:  # noqa: BLE001
         return {}
-    return {name.decode(): float(value) for name, value in raw.items()}
+    return {name.decode() if isinstance(name, bytes) else name: float(value) for name, value in raw.items()}

@@ -3,26 +3,27 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.requests import AuthenticatedHttpRequest
 from learning.selectors import upload_flashcards, upload_questions, upload_topics
 from uploads import services
 from uploads.forms import UploadForm
-from uploads.models import Upload
+from uploads.models import GeneratorRequest, Upload
 from uploads.selectors import upload_get_for_user
 
 
 @login_required
-def upload_list(request: HttpRequest) -> HttpResponse:
+def upload_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     uploads = Upload.objects.for_user(request.user)
     return render(request, "uploads/list.html", {"uploads": uploads})
 
 
 @login_required
-def upload_new(request: HttpRequest) -> HttpResponse:
+def upload_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -43,9 +44,9 @@ def upload_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def upload_detail(request: HttpRequest, upload_id: int) -> HttpResponse:
+def upload_detail(request: AuthenticatedHttpRequest, upload_id: int) -> HttpResponse:
     upload = upload_get_for_user(user=request.user, upload_id=upload_id)
-    context = {"upload": upload}
+    context: dict[str, object] = {"upload": upload}
     if upload.status == Upload.Status.READY:
         context |= {
             "topics": upload_topics(upload.pk),
@@ -56,7 +57,7 @@ def upload_detail(request: HttpRequest, upload_id: int) -> HttpResponse:
 
 
 @login_required
-def upload_status(request: HttpRequest, upload_id: int) -> HttpResponse:
+def upload_status(request: AuthenticatedHttpRequest, upload_id: int) -> HttpResponse:
     """The htmx fragment polled while processing; when done it makes the page reload once."""
     upload = upload_get_for_user(user=request.user, upload_id=upload_id)
     response = render(request, "uploads/_status.html", {"upload": upload})
@@ -67,11 +68,12 @@ def upload_status(request: HttpRequest, upload_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def upload_reprocess(request: HttpRequest, upload_id: int) -> HttpResponse:
+def upload_reprocess(request: AuthenticatedHttpRequest, upload_id: int) -> HttpResponse:
     upload = upload_get_for_user(user=request.user, upload_id=upload_id)
     try:
         generator = request.POST.get("generator", "")
-        services.upload_reprocess(upload=upload, generator=generator if generator in ("auto", "offline") else "")
+        offered = generator in (GeneratorRequest.AUTO, GeneratorRequest.OFFLINE)  # the page offers no "ai"
+        services.upload_reprocess(upload=upload, generator=generator if offered else "")
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -80,7 +82,7 @@ def upload_reprocess(request: HttpRequest, upload_id: int) -> HttpResponse:
 
 
 @login_required
-def upload_delete(request: HttpRequest, upload_id: int) -> HttpResponse:
+def upload_delete(request: AuthenticatedHttpRequest, upload_id: int) -> HttpResponse:
     upload = upload_get_for_user(user=request.user, upload_id=upload_id)
     if request.method == "POST":
         services.upload_delete(upload=upload)

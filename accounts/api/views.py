@@ -15,8 +15,10 @@ from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
 from accounts import services
-from accounts.api.serializers import ErrorSerializer, LogoutSerializer, RegisterSerializer, UserSerializer
+from accounts.api.serializers import LogoutSerializer, RegisterSerializer, UserSerializer
 from accounts.security import LOCKOUT_CODE, lockout_message
+from core.api.schema import ErrorSerializer
+from core.requests import api_user
 
 ERRORS = {code: OpenApiResponse(ErrorSerializer) for code in (400, 401, 429)}
 
@@ -93,11 +95,11 @@ class LogoutView(APIView):
 class MeView(APIView):
     @extend_schema(responses={200: UserSerializer, 401: OpenApiResponse(ErrorSerializer)}, tags=["account"])
     def get(self, request: Request) -> Response:
-        return Response(UserSerializer(request.user).data)
+        return Response(UserSerializer(api_user(request)).data)
 
     @extend_schema(request=UserSerializer, responses={200: UserSerializer, **ERRORS}, tags=["account"])
     def patch(self, request: Request) -> Response:
-        serializer = UserSerializer(request.user, data=request.data, partial=True)
+        serializer = UserSerializer(api_user(request), data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        user = services.user_update(user=request.user, **serializer.validated_data)
+        user = services.user_update(user=api_user(request), **serializer.validated_data)
         return Response(UserSerializer(user).data)

@@ -7,7 +7,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from hackthestudy.numbers import parse_int
+from core.numbers import parse_int
 from learning import scheduling
 from learning.models import Flashcard, Origin, Question, Quiz, QuizItem, Rating, ReviewState, Topic
 from learning.selectors import quiz_result
@@ -247,7 +247,7 @@ class ReviewResultSerializer(serializers.Serializer):
     review = ReviewStateSerializer(source="*")
 
     def get_interval_seconds(self, state: ReviewState) -> int:
-        return int((state.due - state.last_review).total_seconds())
+        return int((state.due - (state.last_review or state.due)).total_seconds())
 
 
 class CheckInputSerializer(serializers.Serializer):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpResponse
@@ -14,8 +16,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api.serializers import ErrorSerializer
-from hackthestudy.numbers import parse_int
+from core.api.schema import ErrorSerializer
+from core.numbers import parse_int
+from core.requests import api_user
 from learning import selectors, services
 from learning.api import serializers as s
 from learning.exports import export_response
@@ -45,14 +48,14 @@ def _scope_filter(request: Request, queryset: QuerySet) -> QuerySet:
 class OwnItemViewSet(viewsets.ModelViewSet):
     """CRUD over the student's own items; every write goes through the item services."""
 
-    model: type
+    model: Any
     lookup_value_regex = r"\d+"
     http_method_names = ["get", "post", "patch", "put", "delete", "head", "options"]
 
     def get_queryset(self) -> QuerySet:
         if getattr(self, "swagger_fake_view", False):
             return self.model.objects.none()
-        items = self.model.objects.for_user(self.request.user).order_by("upload_id", "id")
+        items = self.model.objects.for_user(api_user(self.request)).order_by("upload_id", "id")
         return _scope_filter(self.request, items) if self.action == "list" else items
 
     def _service(self, verb: str):
@@ -62,14 +65,16 @@ class OwnItemViewSet(viewsets.ModelViewSet):
         data = dict(serializer.validated_data)
         upload = data.pop("upload")
         data.pop("suspended", None)
-        serializer.instance = self._service("create")(user=self.request.user, upload_id=upload.pk, **data)
+        serializer.instance = self._service("create")(user=api_user(self.request), upload_id=upload.pk, **data)
 
     def perform_update(self, serializer) -> None:
         item_id = {f"{self.model._meta.model_name}_id": serializer.instance.pk}
-        serializer.instance = self._service("update")(user=self.request.user, **item_id, **serializer.validated_data)
+        serializer.instance = self._service("update")(
+            user=api_user(self.request), **item_id, **serializer.validated_data
+        )
 
     def perform_destroy(self, instance) -> None:
-        self._service("delete")(user=self.request.user, **{f"{self.model._meta.model_name}_id": instance.pk})
+        self._service("delete")(user=api_user(self.request), **{f"{self.model._meta.model_name}_id": instance.pk})
 
 
 @extend_schema(tags=["flashcards"], parameters=SCOPE)
@@ -83,7 +88,7 @@ class FlashcardViewSet(OwnItemViewSet):
         cards = super().get_queryset()
         if getattr(self, "swagger_fake_view", False):
             return cards
-        return cards.prefetch_related(selectors.own_review_states(self.request.user))
+        return cards.prefetch_related(selectors.own_review_states(api_user(self.request)))
 
     def list(self, request: Request) -> Response:
         return card_list(request, self.paginator, super().get_queryset())
@@ -93,7 +98,7 @@ class FlashcardViewSet(OwnItemViewSet):
     def review(self, request: Request, pk: str) -> Response:
         """Answer the card with a rating (1 again, 2 hard, 3 good, 4 easy); returns when it is due next."""
         data = _valid(s.ReviewInputSerializer, request.data)
-        state = services.review_record(user=request.user, flashcard_id=int(pk), **data)
+        state = services.review_record(user=api_user(request), flashcard_id=int(pk), **data)
         return Response(s.ReviewResultSerializer(state).data)
 
     @extend_schema(request=s.CheckInputSerializer, responses={200: s.CheckResultSerializer, **ERRORS}, parameters=[])
@@ -124,7 +129,7 @@ class StudyDueView(APIView):
         query = _valid(s.DueQuerySerializer, request.query_params)
         now = timezone.now()
         queue = selectors.study_queue(
-            request.user, upload_id=query.get("upload"), topic_id=query.get("topic"), limit=query["limit"], now=now
+            api_user(request), upload_id=query.get("upload"), topic_id=query.get("topic"), limit=query["limit"], now=now
         )
         return Response(s.DueSerializer(queue, context={"request": request, "now": now}).data)
 
@@ -139,14 +144,14 @@ class QuizViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, mixins.Lis
     def get_queryset(self) -> QuerySet[Quiz]:
         if getattr(self, "swagger_fake_view", False):
             return Quiz.objects.none()
-        return Quiz.objects.filter(user=self.request.user).prefetch_related("items__question")
+        return Quiz.objects.filter(user=api_user(self.request)).prefetch_related("items__question")
 
     @extend_schema(request=s.QuizCreateSerializer, responses={201: s.QuizSerializer, **ERRORS})
     def create(self, request: Request) -> Response:
         """Start a quiz: `upload` or `topic`, and `size` (default 10)."""
         data = _valid(s.QuizCreateSerializer, request.data)
         quiz = services.quiz_create(
-            user=request.user, upload_id=data.get("upload"), topic_id=data.get("topic"), size=data.get("size")
+            user=api_user(request), upload_id=data.get("upload"), topic_id=data.get("topic"), size=data.get("size")
         )
         return Response(s.QuizSerializer(self.get_queryset().get(pk=quiz.pk)).data, status=status.HTTP_201_CREATED)
 
@@ -157,7 +162,7 @@ class QuizViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, mixins.Lis
         right, the explanation and the page."""
         data = _valid(s.QuizAnswerInputSerializer, request.data)
         item = services.quiz_answer(
-            user=request.user,
+            user=api_user(request),
             quiz_id=int(pk),
             question_id=data.get("question"),
             position=data.get("position"),
@@ -170,7 +175,7 @@ class StatsView(APIView):
     @extend_schema(tags=["study"], responses={200: s.StatsSerializer, 401: OpenApiResponse(ErrorSerializer)})
     def get(self, request: Request) -> Response:
         """Due today and the next 7 days, reviews per day, retention, streak, mastery per upload and topic."""
-        return Response(s.StatsSerializer(study_stats(request.user)).data)
+        return Response(s.StatsSerializer(study_stats(api_user(request))).data)
 
 
 class UploadExportView(APIView):
@@ -182,17 +187,19 @@ class UploadExportView(APIView):
     )
     def get(self, request: Request, upload_id: int, fmt: str) -> HttpResponse:
         """`export.apkg`: an Anki package (re-importing updates the same notes); `export.csv`: cards and questions."""
-        upload = upload_get_for_user(user=request.user, upload_id=upload_id)
+        upload = upload_get_for_user(user=api_user(request), upload_id=upload_id)
         return export_response(upload, fmt)
 
 
 def card_list(request: Request, paginator, cards: QuerySet[Flashcard], upload_id: str | None = None) -> Response:
     """A page of the student's cards with their review states, in one query (two with the user's)
     whatever the page holds; `upload_id` makes another student's document (or none) a 404."""
-    rows = selectors.card_rows(cards.filter(upload__owner=request.user).order_by("upload_id", "id"), request.user)
+    rows = selectors.card_rows(
+        cards.filter(upload__owner=api_user(request)).order_by("upload_id", "id"), api_user(request)
+    )
     page = paginator.paginate_counted(rows, request)
     if upload_id is not None and not page:
-        upload_get_for_user(user=request.user, upload_id=int(upload_id))  # none of the student's, or 404
+        upload_get_for_user(user=api_user(request), upload_id=int(upload_id))  # none of the student's, or 404
     return paginator.get_paginated_response(s.cards_json(page))
 
 

@@ -7,7 +7,7 @@ import json
 
 from django.conf import settings
 
-from hackthestudy.redis import get_redis
+from core.redis import get_redis
 
 CACHE_PREFIX = "openai_cache"
 REQUESTS_PREFIX = "openai_requests"

@@ -17,6 +17,7 @@ import hashlib
 import random
 import re
 
+from core.cloze import cloze_mark
 from learning.generation import nlp
 from learning.generation.drafts import FlashcardDraft, QuestionDraft, SourceSection, TopicDraft
 from learning.generation.nlp import split_sentences
@@ -92,8 +93,7 @@ def _front(definition: Definition, language: str) -> str:
 def _cloze(statement: Statement) -> str:
     blank = statement.blank
     start, end = statement.tokens[blank.first].start, statement.tokens[blank.last].end
-    text = statement.text
-    return text[:start] + "{{c1::" + text[start:end] + "}}" + text[end:]
+    return cloze_mark(statement.text, start, end)
 
 
 def _per_unit(items: list, per_unit: int, unit_of) -> list:

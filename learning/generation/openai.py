@@ -23,6 +23,7 @@ import pydantic
 from django.conf import settings
 from rapidfuzz import fuzz, process
 
+from core.errors import PermanentError
 from learning.checks import plain
 from learning.generation import cache, prompts
 from learning.generation.chunking import Chunk, chunk_sections
@@ -42,7 +43,6 @@ from learning.generation.schemas import (
     QuestionItem,
     TopicItem,
 )
-from uploads.errors import PermanentError
 
 logger = logging.getLogger(__name__)
 Answer = TypeVar("Answer", bound=pydantic.BaseModel)

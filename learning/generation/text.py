@@ -9,7 +9,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from uploads.language import ENGLISH, GERMAN
+from core.language import ENGLISH, GERMAN
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ0-9„\"(])")
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)

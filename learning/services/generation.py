@@ -13,14 +13,14 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from hackthestudy.worker import messages_running
+from core.errors import PermanentError
+from core.worker.guard import run_guarded
+from core.worker.runtime import messages_running
 from learning.generation import get_provider
 from learning.generation.drafts import AllChunksFailed, Provider, QuestionDraft, SourceSection
 from learning.generation.text import key_terms_remembered
 from learning.models import AIUsage, Flashcard, Origin, Question, Topic
 from learning.quality import GateReport, flashcards_build, questions_build
-from uploads.errors import PermanentError
-from uploads.extraction.guard import run_guarded
 from uploads.models import Section, Upload
 from uploads.services import (
     sections_load,
@@ -106,7 +106,7 @@ def usage_record(*, upload: Upload, task: str, provider: Provider) -> None:
 
 
 def _replace_generated(
-    upload: Upload, model: type, kept: list, report: GateReport, *, stage: str, fields: Callable[[Any], dict]
+    upload: Upload, model: Any, kept: list, report: GateReport, *, stage: str, fields: Callable[[Any], dict]
 ) -> None:
     """One transaction: untouched generated items give way to the new ones; edited and own ones stay.
 
@@ -214,7 +214,9 @@ def offline_generate(*, upload_id: int, run: int, stages: list[str]) -> None:
     if not stages:  # every stage done, only the finish was lost (uploads' recovery sends this)
         generation_finish(upload_id=upload_id, run=run)
         return
-    timing_add(upload_id, "generation_start", (timezone.now() - upload.generating_at).total_seconds())
+    timing_add(
+        upload_id, "generation_start", (timezone.now() - (upload.generating_at or timezone.now())).total_seconds()
+    )
     sections = _source_sections(upload_id)
     outline = None
     if "topics" in stages and len(stages) > 1 and messages_running() <= 1:
@@ -238,7 +240,7 @@ def _offline_outline(sections: list[SourceSection], language: str) -> list:
 
 
 def _outline_start(sections: list[SourceSection], language: str) -> Future:
-    """The topic outline in a child of this worker process (uploads.extraction.guard, which keeps
+    """The topic outline in a child of this worker process (core.worker.guard, which keeps
     children between jobs), its result in the future."""
     future: Future = Future()
 
@@ -275,7 +277,7 @@ def topics_assign(*, upload_id: int) -> None:
     topics = sorted(Topic.objects.filter(upload_id=upload_id), key=lambda t: -t.level)
     orders = dict(Section.objects.filter(upload_id=upload_id).values_list("id", "order"))
     for model in (Flashcard, Question):
-        changed = []
+        changed: list[Any] = []
         for item_id, section_id in model.objects.filter(upload_id=upload_id).values_list("id", "source_section_id"):
             order = orders.get(section_id)
             topic = next((t for t in topics if order is not None and t.first_section <= order <= t.last_section), None)

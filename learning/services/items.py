@@ -2,26 +2,25 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from accounts.models import User
+from core.cloze import CLOZE
 from learning.models import Flashcard, Origin, Question, Topic
 from uploads.models import Upload
 from uploads.selectors import upload_get_for_user
 from uploads.services import upload_counts_set
 
-CLOZE = re.compile(r"\{\{c\d+::.+?\}\}")
 CARD_FIELDS = ("kind", "front", "back", "topic", "source_page")
 QUESTION_FIELDS = ("stem", "options", "correct_index", "explanation", "topic", "source_page")
 
 
-def _own_upload(user: settings.AUTH_USER_MODEL, upload_id: int) -> Upload:
+def _own_upload(user: User, upload_id: int) -> Upload:
     return upload_get_for_user(user=user, upload_id=upload_id)
 
 
@@ -37,10 +36,10 @@ def _check_topic(topic: Topic | int | None, upload_id: int) -> Topic | None:
 
 # The most a student may write into one field (the web forms, the API and the admin alike): the
 # model fields' max_length, so forms, serializers and these checks read one number.
-MAX_FRONT_CHARS = Flashcard._meta.get_field("front").max_length
-MAX_BACK_CHARS = Flashcard._meta.get_field("back").max_length
-MAX_STEM_CHARS = Question._meta.get_field("stem").max_length
-MAX_EXPLANATION_CHARS = Question._meta.get_field("explanation").max_length
+MAX_FRONT_CHARS: int = Flashcard._meta.get_field("front").max_length or 0
+MAX_BACK_CHARS: int = Flashcard._meta.get_field("back").max_length or 0
+MAX_STEM_CHARS: int = Question._meta.get_field("stem").max_length or 0
+MAX_EXPLANATION_CHARS: int = Question._meta.get_field("explanation").max_length or 0
 MAX_OPTION_CHARS = Question.MAX_OPTION_CHARS
 
 
@@ -92,7 +91,7 @@ def _check_question(stem: str, options: Any, correct_index: Any, explanation: st
 
 def flashcard_create(
     *,
-    user: settings.AUTH_USER_MODEL,
+    user: User,
     upload_id: int,
     front: str,
     back: str = "",
@@ -115,7 +114,7 @@ def flashcard_create(
     return card
 
 
-def flashcard_update(*, user: settings.AUTH_USER_MODEL, flashcard_id: int, **changes: Any) -> Flashcard:
+def flashcard_update(*, user: User, flashcard_id: int, **changes: Any) -> Flashcard:
     """An edited card is the student's: reprocessing keeps it, and its review state stays as it was."""
     card = get_object_or_404(Flashcard.objects.for_user(user), pk=flashcard_id)
     if "suspended" in changes:
@@ -151,14 +150,14 @@ def _save_edit(item: Flashcard | Question, edited: bool) -> None:
     item.save()
 
 
-def flashcard_suspend(*, user: settings.AUTH_USER_MODEL, flashcard_id: int, suspended: bool = True) -> Flashcard:
+def flashcard_suspend(*, user: User, flashcard_id: int, suspended: bool = True) -> Flashcard:
     card = get_object_or_404(Flashcard.objects.for_user(user), pk=flashcard_id)
     card.suspended = suspended
     card.save(update_fields=["suspended", "updated_at"])
     return card
 
 
-def flashcard_delete(*, user: settings.AUTH_USER_MODEL, flashcard_id: int) -> int:
+def flashcard_delete(*, user: User, flashcard_id: int) -> int:
     """Returns the card's upload id, for the page to go back to."""
     card = get_object_or_404(Flashcard.objects.for_user(user), pk=flashcard_id)
     card.delete()
@@ -168,7 +167,7 @@ def flashcard_delete(*, user: settings.AUTH_USER_MODEL, flashcard_id: int) -> in
 
 def question_create(
     *,
-    user: settings.AUTH_USER_MODEL,
+    user: User,
     upload_id: int,
     stem: str,
     options: list[str],
@@ -193,7 +192,7 @@ def question_create(
     return question
 
 
-def question_update(*, user: settings.AUTH_USER_MODEL, question_id: int, **changes: Any) -> Question:
+def question_update(*, user: User, question_id: int, **changes: Any) -> Question:
     question = get_object_or_404(Question.objects.for_user(user), pk=question_id)
     edited = _apply_changes(question, changes, QUESTION_FIELDS)
     _check_question(question.stem, question.options, question.correct_index, question.explanation)
@@ -201,7 +200,7 @@ def question_update(*, user: settings.AUTH_USER_MODEL, question_id: int, **chang
     return question
 
 
-def question_delete(*, user: settings.AUTH_USER_MODEL, question_id: int) -> int:
+def question_delete(*, user: User, question_id: int) -> int:
     """Returns the question's upload id, for the page to go back to."""
     question = get_object_or_404(Question.objects.for_user(user), pk=question_id)
     question.delete()

@@ -12,7 +12,9 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hackthestudy.rates import rate_check
+from accounts.models import User
+from core.rates import rate_check
+from core.sources import source_label
 from learning.models import Question, Quiz, QuizItem, Topic
 from learning.selectors import topic_questions
 from uploads.models import Upload
@@ -21,19 +23,17 @@ from uploads.selectors import upload_get_for_user
 MAX_QUIZ_SIZE = 50
 
 
-def _pool(
-    user: settings.AUTH_USER_MODEL, upload_id: int | None, topic_id: int | None
-) -> tuple[QuerySet, Upload, Topic | None]:
+def _pool(user: User, upload_id: int | None, topic_id: int | None) -> tuple[QuerySet, Upload, Topic | None]:
     if (upload_id is None) == (topic_id is None):
         raise ValidationError(_("Choose either a document or a topic for the quiz."))
     if topic_id is not None:
         topic = get_object_or_404(Topic.objects.for_user(user).select_related("upload"), pk=topic_id)
         return topic_questions(topic), topic.upload, topic
-    upload = upload_get_for_user(user=user, upload_id=upload_id)
+    upload = upload_get_for_user(user=user, upload_id=upload_id or 0)
     return Question.objects.filter(upload=upload), upload, None
 
 
-def _pick(user: settings.AUTH_USER_MODEL, questions: list[Question], size: int) -> list[Question]:
+def _pick(user: User, questions: list[Question], size: int) -> list[Question]:
     """Questions the student has not yet got right come first; within each group the order is random."""
     right = set(
         QuizItem.objects.filter(quiz__user=user, correct=True, question__in=questions).values_list(
@@ -50,7 +50,7 @@ def _pick(user: settings.AUTH_USER_MODEL, questions: list[Question], size: int) 
 @transaction.atomic
 def quiz_create(
     *,
-    user: settings.AUTH_USER_MODEL,
+    user: User,
     upload_id: int | None = None,
     topic_id: int | None = None,
     size: int | None = None,
@@ -81,7 +81,7 @@ def quiz_create(
             options=q.options,
             correct_index=q.correct_index,
             explanation=q.explanation,
-            source=_source_label(q),
+            source=source_label(q),
             source_snippet=q.source_snippet,
             topic_title=q.topic.title if q.topic else "",
         )
@@ -90,16 +90,10 @@ def quiz_create(
     return quiz
 
 
-def _source_label(question: Question) -> str:
-    if question.source_page:
-        return _("p. %(page)d") % {"page": question.source_page}
-    return question.source_location
-
-
 @transaction.atomic
 def quiz_answer(
     *,
-    user: settings.AUTH_USER_MODEL,
+    user: User,
     quiz_id: int,
     question_id: int | None = None,
     choice: int,
@@ -109,8 +103,10 @@ def quiz_answer(
     named by its question or by its position: a quiz keeps its copy of a question that was deleted
     since, and that copy can still be answered by its position."""
     quiz = get_object_or_404(Quiz.objects.select_for_update(), pk=quiz_id, user=user)
-    items = quiz.items.filter(position=position) if position is not None else quiz.items.filter(question_id=question_id)
-    item = items.first() if position is not None or question_id is not None else None
+    if position is not None:
+        item = quiz.items.filter(position=position).first()
+    else:
+        item = quiz.items.filter(question_id=question_id).first() if question_id is not None else None
     if item is None:
         raise ValidationError({"question": _("This question is not part of the quiz.")})
     if not isinstance(choice, int) or not 0 <= choice < len(item.options):

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from learning import scheduling
 from learning.models import Flashcard, Rating, Review, ReviewState
 
@@ -18,7 +18,7 @@ from learning.models import Flashcard, Rating, Review, ReviewState
 @transaction.atomic
 def review_record(
     *,
-    user: settings.AUTH_USER_MODEL,
+    user: User,
     flashcard_id: int,
     rating: int,
     duration_ms: int | None = None,
@@ -40,6 +40,8 @@ def review_record(
     if rating == Rating.AGAIN and before == ReviewState.State.REVIEW:
         state.lapses += 1
     state.save()
+    if state.stability is None or state.difficulty is None:
+        raise RuntimeError("the scheduler left the card without a memory state")
     Review.objects.create(
         user=user,
         flashcard=card,

@@ -1,29 +1,27 @@
 from __future__ import annotations
 
-import re
-
 from django import template
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext as _
 
+from core.cloze import CLOZE, cloze_answers, cloze_blanked
+from core.sources import source_label
 from learning.generation.text import normalize
 
 register = template.Library()
-_CLOZE = re.compile(r"\{\{c\d+::(.+?)(?:::[^}]*)?\}\}")
 
 
 @register.filter
 def cloze_front(text: str) -> str:
     """A cloze card's front as the student sees it: the term blanked."""
-    return _CLOZE.sub("[…]", text)
+    return cloze_blanked(text)
 
 
 @register.filter
 def cloze_full(text: str) -> SafeString:
     """A cloze card's back: the whole sentence with the answer highlighted where the gap was."""
     parts, last = [], 0
-    for match in _CLOZE.finditer(text):
+    for match in CLOZE.finditer(text):
         parts += [escape(text[last : match.start()]), format_html('<mark class="answer">{}</mark>', match.group(1))]
         last = match.end()
     parts.append(escape(text[last:]))
@@ -35,17 +33,11 @@ def cloze_extra(card: object) -> str:
     """What a cloze card's back adds to its sentence: nothing when it only repeats the hidden term
     (as generated cards do), else the student's own note."""
     back = getattr(card, "back", "") or ""
-    answers = {normalize(answer) for answer in _CLOZE.findall(getattr(card, "front", ""))}
+    answers = {normalize(answer) for answer in cloze_answers(getattr(card, "front", ""))}
     return "" if normalize(back) in answers or not back.strip() else back
 
 
-@register.filter
-def source_label(item: object) -> str:
-    """ "p. 12", or the heading path for documents without pages."""
-    page = getattr(item, "source_page", None)
-    if page:
-        return _("p. %(page)d") % {"page": page}
-    return getattr(item, "source_location", "") or _("document")
+register.filter("source_label", source_label)
 
 
 @register.filter

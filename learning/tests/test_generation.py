@@ -55,9 +55,9 @@ def test_a_generation_actor_run_twice_leaves_no_duplicates():
 
 @pytest.fixture
 def kept_children():
-    """Children kept between jobs, as in a worker process (hackthestudy.worker)."""
-    from hackthestudy.worker import HELPERS
-    from uploads.extraction import guard
+    """Children kept between jobs, as in a worker process (core.worker.runtime)."""
+    from core.worker import guard
+    from core.worker.runtime import HELPERS
 
     guard.helpers_keep(HELPERS)
     yield guard

@@ -109,9 +109,9 @@ def test_a_repeated_chapter_heading_makes_no_second_topic():
 def test_a_beamer_pdf_without_outline_yields_german_cards_from_its_slides(tmp_path):
     """The deck whose spaces are spans of their own: it once read "WieAttributewählen?", its
     language came out "other" and it got no item at all."""
+    from core.language import detect_language
     from learning.quality import flashcards_build
     from uploads.extraction import extract
-    from uploads.language import detect_language
 
     path = tmp_path / "slides.pdf"
     path.write_bytes(documents.make_beamer_pdf())

@@ -207,7 +207,7 @@ def test_a_chunk_that_stays_invalid_is_reported_and_the_others_are_kept(fake_ope
 
 
 def test_a_bad_key_stops_the_queued_chunks_of_a_long_document(fake_openai, settings):
-    from uploads.errors import PermanentError
+    from core.errors import PermanentError
 
     settings.OPENAI_API_KEY = "sk-revoked"
     settings.OPENAI_CHUNK_TOKENS = 300

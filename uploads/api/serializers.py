@@ -2,22 +2,22 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from uploads.models import Upload
+from uploads.models import GeneratorRequest, Upload
 
 
 class UploadCreateSerializer(serializers.Serializer):
     file = serializers.FileField(allow_empty_file=True)  # the service refuses it with its own code
     title = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
     generator = serializers.ChoiceField(
-        choices=["auto", "ai", "offline"],
-        default="auto",
+        choices=GeneratorRequest.values,
+        default=GeneratorRequest.AUTO,
         help_text="auto: AI when configured and within the monthly allowance, else offline. "
         "ai: refused (403 ai_budget_spent, 400 ai_unavailable) when AI cannot be had.",
     )
 
 
 class ReprocessSerializer(serializers.Serializer):
-    generator = serializers.ChoiceField(choices=["auto", "ai", "offline"], default="auto")
+    generator = serializers.ChoiceField(choices=GeneratorRequest.values, default=GeneratorRequest.AUTO)
 
 
 class UploadSerializer(serializers.ModelSerializer):

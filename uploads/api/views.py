@@ -7,7 +7,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.api.serializers import ErrorSerializer
+from core.api.schema import ErrorSerializer
+from core.requests import api_user
 from learning.api.serializers import FlashcardSerializer, QuestionSerializer, TopicSerializer
 from learning.api.views import card_list
 from learning.selectors import upload_flashcards, upload_questions, upload_topics
@@ -29,7 +30,7 @@ class UploadViewSet(
     def get_queryset(self) -> QuerySet[Upload]:
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return Upload.objects.none()
-        return Upload.objects.for_user(self.request.user)
+        return Upload.objects.for_user(api_user(self.request))
 
     @extend_schema(
         request={"multipart/form-data": UploadCreateSerializer},
@@ -41,7 +42,7 @@ class UploadViewSet(
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         upload, created = services.upload_create(
-            owner=request.user, file=data["file"], title=data["title"], generator=data["generator"]
+            owner=api_user(request), file=data["file"], title=data["title"], generator=data["generator"]
         )
         return Response(
             UploadSerializer(upload).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK

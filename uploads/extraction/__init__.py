@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from uploads.errors import PermanentError
+from core.errors import PermanentError
 from uploads.extraction.document import (
     MIN_TEXT_CHARS,
     ExtractedDocument,

@@ -16,7 +16,7 @@ import zipfile
 from django.conf import settings
 from lxml import etree
 
-from uploads.errors import PermanentError
+from core.errors import PermanentError
 from uploads.extraction.document import ExtractedDocument, ExtractedSection, join_path, one_line
 from uploads.extraction.zipcheck import check_zip, core_title
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pymupdf
 
-from uploads.errors import PermanentError
+from core.errors import PermanentError
 from uploads.extraction.document import ExtractedDocument, ExtractedSection, clean_text, join_lines, join_path, one_line
 
 HEADING_SIZE_FACTOR = 1.15

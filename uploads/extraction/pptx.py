@@ -6,7 +6,7 @@ import pptx
 from pptx.shapes.base import BaseShape
 from pptx.shapes.group import GroupShape
 
-from uploads.errors import PermanentError
+from core.errors import PermanentError
 from uploads.extraction.document import ExtractedDocument, ExtractedSection, clean_text, one_line
 from uploads.extraction.docx import open_checked
 

@@ -13,7 +13,7 @@ from typing import IO
 
 from django.conf import settings
 
-from uploads.errors import PermanentError
+from core.errors import PermanentError
 
 MAIN_PARTS = {"docx": "word/document.xml", "pptx": "ppt/presentation.xml"}
 

@@ -6,7 +6,6 @@ sections (the extracted text's cache).
 """
 
 from uploads.services.intake import (
-    GENERATOR_CHOICES,
     generator_choose,
     upload_create,
     upload_delete,
@@ -28,7 +27,6 @@ from uploads.services.recovery import upload_mark_failed, uploads_requeue_stuck,
 from uploads.services.sections import cache_sections, sections_load, text_cache_key
 
 __all__ = [
-    "GENERATOR_CHOICES",
     "STAGE_MESSAGES",
     "cache_sections",
     "generation_send",

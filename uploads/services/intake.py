@@ -15,14 +15,14 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from hackthestudy.rates import rate_allows
+from core.rates import rate_allows
 from learning.generation import ai_available
 from learning.selectors import ai_budget_spent
 from uploads import errors
 from uploads.detection import detect_kind
 from uploads.errors import UploadRejected, too_large
 from uploads.inspection import inspect_file
-from uploads.models import Generator, Upload
+from uploads.models import Generator, GeneratorRequest, Upload
 from uploads.services.processing import CHUNK, STAGE_MESSAGES, upload_restart, upload_send
 from uploads.services.sections import sections_forget
 
@@ -76,22 +76,19 @@ def _check_rate(owner: User) -> None:
         )
 
 
-GENERATOR_CHOICES = ("", "auto", "ai", "offline")
-
-
 def generator_choose(*, owner: User, requested: str = "") -> tuple[str, str]:
     """(generator, note): AI when configured and the owner's monthly budget allows, else offline.
 
     Asking for "ai" explicitly is refused when it cannot be had; "auto" falls back with a note.
     """
-    if requested == "offline":
+    if requested == GeneratorRequest.OFFLINE:
         return Generator.OFFLINE, ""
     if not ai_available():
-        if requested == "ai":
+        if requested == GeneratorRequest.AI:
             raise errors.ai_not_configured()
         return Generator.OFFLINE, ""
     if ai_budget_spent(owner):
-        if requested == "ai":
+        if requested == GeneratorRequest.AI:
             raise errors.ai_budget_spent()
         return Generator.OFFLINE, "ai_budget_spent"
     return Generator.OPENAI, ""
@@ -126,7 +123,7 @@ def upload_create(*, owner: User, file: UploadedFile, title: str = "", generator
         title=(title.strip() or meta_title or PurePath(name).stem or name)[:255],
         original_name=name,
         sha256=sha256,
-        size=file.size,
+        size=file.size or 0,
         kind=kind,
         page_count=page_count,
         stage_message=STAGE_MESSAGES["queued"],

@@ -22,11 +22,11 @@ from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from core.errors import PermanentError
 from core.jobs import job_send, job_send_on_commit
-from uploads.errors import PermanentError
+from core.language import detect_language
+from core.worker.guard import run_guarded
 from uploads.extraction import ExtractedDocument, extract
-from uploads.extraction.guard import run_guarded
-from uploads.language import detect_language
 from uploads.models import Section, Upload
 from uploads.services.sections import cache_sections
 from uploads.timings import timed

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from uploads.errors import PermanentError
-from uploads.extraction import extract, guard
-from uploads.extraction.guard import run_guarded
-from uploads.language import detect_language
+from core.errors import PermanentError
+from core.language import detect_language
+from core.worker import guard
+from core.worker.guard import run_guarded
+from uploads.extraction import extract
 from uploads.tests import documents
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from hackthestudy.context import current_context_id
+from core.context import current_context_id
 
 
 class ContextFilter(logging.Filter):

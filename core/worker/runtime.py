@@ -15,12 +15,12 @@ import dramatiq
 from django_dramatiq.middleware import AdminMiddleware
 from dramatiq.middleware import Middleware
 
-from hackthestudy.context import current_context_id
-from hackthestudy.health import HEARTBEATS_KEY
-from hackthestudy.redis import get_redis
+from core.context import current_context_id
+from core.ops.health import HEARTBEATS_KEY
+from core.redis import get_redis
+from core.worker.guard import helpers_keep, helpers_start, helpers_stop
 from learning.generation import nlp
 from uploads.extraction import warm_up
-from uploads.extraction.guard import helpers_keep, helpers_start, helpers_stop
 
 logger = logging.getLogger(__name__)
 
@@ -96,7 +96,7 @@ HELPERS = 2  # children kept per worker process: a document's extraction or outl
 def worker_process_prepare() -> None:
     """Imports the heavy extraction libraries, extracts a tiny document of each kind
     (uploads.extraction.warm_up), then forks the children that extraction and topic outlines run
-    in (uploads.extraction.guard): they inherit these modules and their warmed state instead of
+    in (core.worker.guard): they inherit these modules and their warmed state instead of
     paying the import (PyMuPDF, python-docx, YAKE) for every document, and stay for the next ones.
     The offline generator's language models load here too (learning.generation.nlp)."""
     import importlib
@@ -106,7 +106,7 @@ def worker_process_prepare() -> None:
     for module in settings.WORKER_PRELOAD_MODULES:
         importlib.import_module(module)
     try:
-        warm_up(settings.TEMP_DIR)
+        warm_up(str(settings.TEMP_DIR))
     except Exception:
         logger.warning("The extraction warm-up failed", exc_info=True)
     # The tagger, word frequencies and noun list (about 1.5 s and 250 MB) once per process, before

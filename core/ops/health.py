@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 
-from hackthestudy.redis import get_redis
+from core.redis import get_redis
 
 HEARTBEATS_KEY = "hts:worker_heartbeats"
 

@@ -2,7 +2,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from hackthestudy.monitor import monitor_snapshot
+from core.ops.monitor import monitor_snapshot
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -13,10 +13,10 @@ from typing import Any
 
 from django.conf import settings
 
-from hackthestudy.health import dependency_checks, fresh_heartbeats, worker_heartbeats
-from hackthestudy.numbers import parse_int
-from hackthestudy.queues import backlog_alerts, queue_depths
-from hackthestudy.redis import get_redis
+from core.numbers import parse_int
+from core.ops.health import dependency_checks, fresh_heartbeats, worker_heartbeats
+from core.redis import get_redis
+from core.worker.queues import backlog_alerts, queue_depths
 from uploads.models import Upload
 
 logger = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ def temp_files_clean() -> int:
     return removed
 
 
-def _scan_batch(pattern: str) -> Iterator[bytes]:
+def _scan_batch(pattern: str) -> Iterator[bytes | str]:
     """At most CACHE_CLEAN_SCAN_LIMIT keys; the next run goes on where this one stopped."""
     client = get_redis()
     cursor_key = CURSOR_KEY.format(pattern=pattern)
@@ -59,7 +59,7 @@ def _scan_batch(pattern: str) -> Iterator[bytes]:
 def _clean(pattern: str, orphaned: Callable[[list[str]], set[str]]) -> int:
     """Deletes keys of `pattern` that never expire or that `orphaned` names."""
     client = get_redis()
-    keys = [key.decode() for key in _scan_batch(pattern)]
+    keys = [key.decode() if isinstance(key, bytes) else key for key in _scan_batch(pattern)]
     if not keys:
         return 0
     pipe = client.pipeline()

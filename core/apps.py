@@ -1,10 +1,10 @@
 from django.apps import AppConfig
 
 
-class HackTheStudyConfig(AppConfig):
-    """The project package as an app: its maintenance actors (tasks.py) and the staff monitor."""
+class CoreConfig(AppConfig):
+    """What every app uses, as an app: its maintenance actors (tasks.py), the task admin and the staff monitor."""
 
-    name = "hackthestudy"
+    name = "core"
     verbose_name = "HackTheStudy"
 
     def ready(self) -> None:

@@ -7,16 +7,17 @@ every job twice. Each job is safe to run twice; `max_age` drops runs that waited
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import dramatiq
 from dramatiq_crontab import cron
 
-from hackthestudy.maintenance import cache_clean, health_record, tasks_delete_old, temp_files_clean
-from hackthestudy.redis import get_redis
+from core.redis import get_redis
+from core.worker.maintenance import cache_clean, health_record, tasks_delete_old, temp_files_clean
 
 logger = logging.getLogger(__name__)
 MINUTE = 60_000
-OPTIONS = {"queue_name": "maintenance", "max_retries": 0}
+OPTIONS: dict[str, Any] = {"queue_name": "maintenance", "max_retries": 0}
 
 
 @cron("* * * * *")

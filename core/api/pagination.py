@@ -13,8 +13,9 @@ from django.db.models import IntegerField, QuerySet, Subquery
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
+from rest_framework.views import APIView
 
-from hackthestudy.numbers import parse_int
+from core.numbers import parse_int
 
 
 class _Count(Subquery):
@@ -31,7 +32,7 @@ MAX_PAGE = 10**9  # a page beyond this overflows the offset (bigint): answered a
 
 
 class CountedPageNumberPagination(PageNumberPagination):
-    def paginate_counted(self, queryset: QuerySet, request: Request, view: object = None) -> list | None:
+    def paginate_counted(self, queryset: QuerySet, request: Request, view: APIView | None = None) -> list | None:
         """`paginate_queryset` in one query; the queryset is ordered and yields dicts (`.values()`)."""
         size = self.get_page_size(request)
         if not size:

@@ -10,8 +10,8 @@ from django.core.signals import request_finished
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 
-from hackthestudy import health
-from hackthestudy.context import current_context_id
+from core.context import current_context_id
+from core.ops import health
 
 HEALTH_VIEWS: dict[str, Callable[[HttpRequest], HttpResponse]] = {
     "/ping": health.ping,

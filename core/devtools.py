@@ -210,7 +210,7 @@ def test(pytest_args: list[str]) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m hackthestudy.devtools")
+    parser = argparse.ArgumentParser(prog="python -m core.devtools")
     sub = parser.add_subparsers(dest="command", required=True)
     run_parser = sub.add_parser("run", help="migrate, create the demo account, start web + worker")
     run_parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))

@@ -10,9 +10,9 @@ from typing import Any
 from django.db.models import Count
 from django.utils import timezone
 
-from hackthestudy.health import fresh_heartbeats, worker_heartbeats
-from hackthestudy.maintenance import health_last
-from hackthestudy.queues import queue_depths
+from core.ops.health import fresh_heartbeats, worker_heartbeats
+from core.worker.maintenance import health_last
+from core.worker.queues import queue_depths
 from uploads.models import Upload
 
 Status = Upload.Status
@@ -38,7 +38,7 @@ def workers() -> list[dict[str, Any]]:
 
 def uploads_by_status() -> list[tuple[str, str, int]]:
     counts = dict(Upload.objects.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
-    return [(value, label, counts.get(value, 0)) for value, label in Status.choices]
+    return [(value, str(label), counts.get(value, 0)) for value, label in Status.choices]
 
 
 def window_stats(hours: int) -> dict[str, Any]:
@@ -58,7 +58,7 @@ def window_stats(hours: int) -> dict[str, Any]:
 def median_seconds_to_ready(hours: int = 24) -> float | None:
     since = timezone.now() - timedelta(hours=hours)
     pairs = Upload.objects.filter(ready_at__gte=since).values_list("created_at", "ready_at")[:MEDIAN_SAMPLE]
-    durations = [(ready - created).total_seconds() for created, ready in pairs]
+    durations = [(ready - created).total_seconds() for created, ready in pairs if ready is not None]
     return statistics.median(durations) if durations else None
 
 

@@ -31,7 +31,7 @@ from multiprocessing.process import BaseProcess
 from multiprocessing.reduction import ForkingPickler
 from typing import Any
 
-from uploads.errors import PermanentError
+from core.errors import PermanentError
 
 HELPER_JOBS = 200
 JOB, STARTED = "job", "started"  # a job is announced, and sent once the child answers
