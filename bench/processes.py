@@ -118,7 +118,19 @@ class TreePeak:
 # --- processes --------------------------------------------------------------------------------
 
 
+# Every process this benchmark started and has not stopped: `make bench` stopped by SIGTERM or an
+# error stops them all (bench/run.py), instead of leaving a worker or gunicorn behind.
+STARTED: list[subprocess.Popen] = []
+
+
+def stop_all() -> None:
+    for process in list(STARTED):
+        _stop(process)
+
+
 def _stop(process: subprocess.Popen) -> None:
+    if process in STARTED:
+        STARTED.remove(process)
     if process.poll() is None:
         try:
             os.killpg(process.pid, signal.SIGTERM)
@@ -148,6 +160,7 @@ class Worker:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
+        STARTED.append(self.process)
         wait_until(lambda: len(self.pids()) == self.processes, 60, "the worker processes' heartbeats", 0.1)
         return self
 
@@ -182,6 +195,7 @@ class Web:
             self.process = subprocess.Popen(
                 command, cwd=BASE_DIR, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
             )
+        STARTED.append(self.process)
         wait_until(self._answers, 60, "gunicorn to answer", 0.1)
         wait_until(lambda: len(self.pids()) == self.workers, 30, "gunicorn's workers", 0.1)
         return self
