@@ -194,12 +194,11 @@ class UploadExportView(APIView):
 def card_list(request: Request, paginator, cards: QuerySet[Flashcard], upload_id: str | None = None) -> Response:
     """A page of the student's cards with their review states, in one query (two with the user's)
     whatever the page holds; `upload_id` makes another student's document (or none) a 404."""
-    rows = selectors.card_rows(
-        cards.filter(upload__owner=api_user(request)).order_by("upload_id", "id"), api_user(request)
-    )
+    user = api_user(request)
+    rows = selectors.card_rows(cards.filter(upload__owner=user).order_by("upload_id", "id"), user)
     page = paginator.paginate_counted(rows, request)
     if upload_id is not None and not page:
-        upload_get_for_user(user=api_user(request), upload_id=int(upload_id))  # none of the student's, or 404
+        upload_get_for_user(user=user, upload_id=int(upload_id))  # none of the student's, or 404
     return paginator.get_paginated_response(s.cards_json(page))
 
 
